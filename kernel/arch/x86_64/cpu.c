@@ -1,0 +1,139 @@
+/*
+ * cpu.c: the kernel's own GDT and IDT, and exception reporting.
+ *
+ * boot.S left a GDT in low memory and no IDT, so any fault would triple
+ * fault and reset the machine without a word.  arch_early_init() loads a
+ * GDT and an IDT from the higher half, then removes the identity mapping of
+ * low memory so that stray low pointers (NULL above all) fault.  Every
+ * exception is reported through panic with the registers and, for page
+ * faults, the decoded error code and CR2.
+ */
+#include <arch/cpu_frame.h>
+#include <arch/io.h>
+#include <arch/layout.h>
+#include <kernel/arch.h>
+#include <kernel/panic.h>
+#include <kernel/string.h>
+
+#define KERNEL_CS 0x08
+#define KERNEL_DS 0x10
+#define IDT_INTERRUPT_GATE 0x8E /* present, ring 0, 64-bit interrupt gate */
+#define EXCEPTION_COUNT 32
+
+struct idt_entry {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type_attr;
+    uint16_t offset_mid;
+    uint32_t offset_high;
+    uint32_t reserved;
+} __attribute__((packed));
+
+struct table_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct idt_entry) == 16, "IDT entry is 16 bytes");
+
+static const uint64_t gdt[] = {
+    0,
+    0x00AF9A000000FFFF, /* KERNEL_CS: 64-bit code, ring 0 */
+    0x00CF92000000FFFF, /* KERNEL_DS: data, ring 0 */
+};
+
+static struct idt_entry idt[256];
+extern const uint64_t isr_table[EXCEPTION_COUNT];
+extern uint64_t boot_pml4[512];
+extern char kernel_phys_start[], kernel_phys_end[];
+
+static const char *const exception_names[EXCEPTION_COUNT] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow",
+    "bound range exceeded", "invalid opcode", "device not available",
+    "double fault", "coprocessor segment overrun", "invalid TSS",
+    "segment not present", "stack-segment fault", "general protection fault",
+    "page fault", "reserved", "x87 floating-point error", "alignment check",
+    "machine check", "SIMD floating-point error", "virtualization exception",
+    "control protection exception", "reserved", "reserved", "reserved",
+    "reserved", "reserved", "reserved", "hypervisor injection",
+    "VMM communication", "security exception", "reserved",
+};
+
+static void gdt_load(void)
+{
+    struct table_ptr p = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+    __asm__ volatile(
+        "lgdt %0\n\t"
+        "pushq %1\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "lretq\n"
+        "1:\n\t"
+        "movw %w2, %%ax\n\t"
+        "movw %%ax, %%ds\n\t"
+        "movw %%ax, %%es\n\t"
+        "movw %%ax, %%ss\n\t"
+        :
+        : "m"(p), "i"(KERNEL_CS), "i"(KERNEL_DS)
+        : "rax", "memory");
+}
+
+static void idt_load(void)
+{
+    for (int v = 0; v < EXCEPTION_COUNT; v++) {
+        uint64_t addr = isr_table[v];
+        idt[v] = (struct idt_entry){
+            .offset_low = (uint16_t)addr,
+            .selector = KERNEL_CS,
+            .type_attr = IDT_INTERRUPT_GATE,
+            .offset_mid = (uint16_t)(addr >> 16),
+            .offset_high = (uint32_t)(addr >> 32),
+        };
+    }
+    struct table_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+    __asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void arch_early_init(void)
+{
+    gdt_load();
+    idt_load();
+    /* Low memory stays reachable through the direct map only. */
+    uint64_t *pml4 = phys_to_virt((uint64_t)(uintptr_t)boot_pml4);
+    pml4[0] = 0;
+    write_cr3(read_cr3());
+}
+
+void arch_kernel_image(uint64_t *start, uint64_t *end)
+{
+    *start = (uint64_t)(uintptr_t)kernel_phys_start;
+    *end = (uint64_t)(uintptr_t)kernel_phys_end;
+}
+
+void exception_dispatch(struct cpu_frame *f);
+
+void exception_dispatch(struct cpu_frame *f)
+{
+    const char *name = f->vector < EXCEPTION_COUNT ? exception_names[f->vector]
+                                                   : "unknown";
+    if (f->vector == 14) {
+        uint64_t e = f->error_code;
+        panic("page fault at %#llx (%s, %s, %s%s%s) rip=%#llx rsp=%#llx",
+              (unsigned long long)read_cr2(),
+              e & 1 ? "protection violation" : "page not present",
+              e & 2 ? "write" : "read", e & 4 ? "user" : "kernel",
+              e & 16 ? ", instruction fetch" : "", e & 8 ? ", reserved bit" : "",
+              (unsigned long long)f->rip, (unsigned long long)f->rsp);
+    }
+    panic("exception %llu (%s), error code %#llx at rip=%#llx rsp=%#llx\n"
+          "  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
+          "  rsi=%016llx rdi=%016llx rbp=%016llx rflags=%08llx",
+          (unsigned long long)f->vector, name,
+          (unsigned long long)f->error_code, (unsigned long long)f->rip,
+          (unsigned long long)f->rsp, (unsigned long long)f->rax,
+          (unsigned long long)f->rbx, (unsigned long long)f->rcx,
+          (unsigned long long)f->rdx, (unsigned long long)f->rsi,
+          (unsigned long long)f->rdi, (unsigned long long)f->rbp,
+          (unsigned long long)f->rflags);
+}

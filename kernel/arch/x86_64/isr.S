@@ -1,0 +1,67 @@
+/*
+ * isr.S: entry stubs for the 32 CPU exceptions.  Each stub makes the stack
+ * look the same (an error code, zero where the CPU pushes none, and the
+ * vector number), saves the general registers as a struct cpu_frame and
+ * calls exception_dispatch().  Hardware interrupts arrive with the APIC
+ * work of a later stage.
+ */
+#define EXC_NOERR(n) \
+    .global isr_##n; isr_##n: pushq $0; pushq $n; jmp isr_common
+#define EXC_ERR(n) \
+    .global isr_##n; isr_##n: pushq $n; jmp isr_common
+
+    .text
+EXC_NOERR(0);  EXC_NOERR(1);  EXC_NOERR(2);  EXC_NOERR(3)
+EXC_NOERR(4);  EXC_NOERR(5);  EXC_NOERR(6);  EXC_NOERR(7)
+EXC_ERR(8);    EXC_NOERR(9);  EXC_ERR(10);   EXC_ERR(11)
+EXC_ERR(12);   EXC_ERR(13);   EXC_ERR(14);   EXC_NOERR(15)
+EXC_NOERR(16); EXC_ERR(17);   EXC_NOERR(18); EXC_NOERR(19)
+EXC_NOERR(20); EXC_ERR(21);   EXC_NOERR(22); EXC_NOERR(23)
+EXC_NOERR(24); EXC_NOERR(25); EXC_NOERR(26); EXC_NOERR(27)
+EXC_NOERR(28); EXC_ERR(29);   EXC_ERR(30);   EXC_NOERR(31)
+
+isr_common:
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    cld
+    movq %rsp, %rdi
+    call exception_dispatch
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    addq $16, %rsp
+    iretq
+
+    .section .rodata
+    .balign 8
+    .global isr_table
+isr_table:
+    .quad isr_0,  isr_1,  isr_2,  isr_3,  isr_4,  isr_5,  isr_6,  isr_7
+    .quad isr_8,  isr_9,  isr_10, isr_11, isr_12, isr_13, isr_14, isr_15
+    .quad isr_16, isr_17, isr_18, isr_19, isr_20, isr_21, isr_22, isr_23
+    .quad isr_24, isr_25, isr_26, isr_27, isr_28, isr_29, isr_30, isr_31

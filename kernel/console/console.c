@@ -1,0 +1,32 @@
+/*
+ * console.c: the list of console sinks.  Registration replays the log kept
+ * so far into the new sink, so a console that starts late (the framebuffer,
+ * after the boot information has been parsed) still shows the whole boot.
+ */
+#include <kernel/console.h>
+#include <kernel/log.h>
+
+static struct console *consoles;
+
+static void replay_into(void *ctx, const char *s, size_t n)
+{
+    struct console *con = ctx;
+    if (n)
+        con->write(con, s, n);
+}
+
+void console_register(struct console *con)
+{
+    log_replay(replay_into, con);
+    con->next = NULL;
+    struct console **tail = &consoles;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = con;
+}
+
+void console_write(const char *s, size_t n)
+{
+    for (struct console *c = consoles; c; c = c->next)
+        c->write(c, s, n);
+}

@@ -1,0 +1,28 @@
+/* Hooks every architecture provides (ToaruOS style): generic code calls
+ * these and never reaches into kernel/arch/ directly. */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* CPU tables (GDT, IDT) and the switch to kernel-only mappings. */
+void arch_early_init(void);
+
+/* The early console(s) of the platform, e.g. COM1 on a PC. */
+void arch_console_init(void);
+
+/* A virtual address through which [phys, phys + size) can be accessed, or
+ * NULL if it cannot be mapped. */
+void *arch_map_phys(uint64_t phys, uint64_t size);
+
+/* Physical range occupied by the kernel image, for overlap checks. */
+void arch_kernel_image(uint64_t *start, uint64_t *end);
+
+__attribute__((noreturn)) void arch_halt_forever(void);
+
+/* Ends the machine with a status for the test harness (QEMU's
+ * isa-debug-exit device); halts if there is no such device. */
+__attribute__((noreturn)) void arch_machine_exit(bool success);
+
+#endif

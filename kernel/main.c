@@ -1,0 +1,232 @@
+/*
+ * main.c: kernel_main(), the generic half of the boot.
+ *
+ * boot.S hands over the Multiboot2 magic and the physical address of the
+ * boot information.  From there: CPU tables, the serial console, the
+ * validated boot information, the options on the command line, the
+ * framebuffer console, a summary of what the machine gave us, and the
+ * initrd, checked entry by entry before anything trusts it.  The line
+ * "atom: boot complete" marks the end of this stage for people and for the
+ * test harness alike.
+ */
+#include <arch/layout.h>
+#include <kernel/arch.h>
+#include <kernel/cmdline.h>
+#include <kernel/fbcon.h>
+#include <kernel/log.h>
+#include <kernel/multiboot2.h>
+#include <kernel/panic.h>
+#include <kernel/selftest.h>
+#include <kernel/string.h>
+#include <kernel/ustar.h>
+
+#define MIB (1024ull * 1024ull)
+
+void kernel_main(uint32_t magic, uint32_t info_phys);
+
+static struct mb2_info boot_info;
+
+static void report_warning(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    va_list ap;
+    va_start(ap, fmt);
+    log_vwrite(LOG_WARN, fmt, ap);
+    va_end(ap);
+}
+
+static void apply_options(const char *cmdline)
+{
+    char value[32];
+    enum log_level level;
+    if (cmdline_get(cmdline, "loglevel", value, sizeof(value)) >= 0) {
+        if (log_level_parse(value, &level))
+            log_set_level(level);
+        else
+            log_warn("cmdline: unknown loglevel '%s' (error, warn, info, debug)",
+                     value);
+    }
+}
+
+static void start_framebuffer_console(const struct mb2_info *info,
+                                      const char *cmdline)
+{
+    char value[16];
+    if (cmdline_get(cmdline, "console", value, sizeof(value)) >= 0 &&
+        strcmp(value, "all") != 0) {
+        if (strcmp(value, "serial") == 0)
+            return;
+        log_warn("cmdline: unknown console '%s' (all, serial)", value);
+    }
+    if (info->has_framebuffer)
+        fbcon_init(&info->fb);
+}
+
+static void summarize_memory(const struct mb2_info *info)
+{
+    size_t count = mb2_mmap_count(info);
+    if (count == 0) {
+        if (info->has_basic_meminfo)
+            log_warn("memory: no memory map; basic info says %u KiB low, "
+                     "%u KiB high", info->mem_lower_kib, info->mem_upper_kib);
+        else
+            log_error("memory: the boot loader gave no memory information");
+        return;
+    }
+    uint64_t usable = 0, top = 0;
+    size_t usable_regions = 0, bad = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct mem_region r;
+        if (!mb2_mmap_entry(info, i, &r)) {
+            bad++;
+            log_warn("memory: map entry %zu is invalid (wraps around); ignored", i);
+            continue;
+        }
+        log_debug("memory:   [%#018llx-%#018llx] %s",
+                  (unsigned long long)r.base,
+                  (unsigned long long)(r.base + r.length - (r.length != 0)),
+                  mem_type_name(r.type));
+        if (r.type == MEM_USABLE && r.length) {
+            usable += r.length;
+            usable_regions++;
+            if (r.base + r.length > top)
+                top = r.base + r.length;
+        }
+    }
+    log_info("memory: %llu MiB usable in %zu regions, highest address %#llx "
+             "(%s map, %zu entries%s)",
+             (unsigned long long)(usable / MIB), usable_regions,
+             (unsigned long long)top, mb2_mmap_is_efi(info) ? "EFI" : "BIOS",
+             count, bad ? ", some invalid" : "");
+}
+
+static void summarize_framebuffer(const struct mb2_info *info)
+{
+    if (!info->has_framebuffer) {
+        log_info("framebuffer: none");
+        return;
+    }
+    const struct mb2_framebuffer *fb = &info->fb;
+    static const char *const kinds[] = { "indexed", "RGB", "EGA text" };
+    uint32_t cols, rows;
+    fbcon_size(&cols, &rows);
+    log_info("framebuffer: %ux%u, %u bpp, pitch %u at %#llx (%s); "
+             "console %ux%u", fb->width, fb->height, fb->bpp, fb->pitch,
+             (unsigned long long)fb->addr, kinds[fb->type], cols, rows);
+}
+
+static void summarize_firmware(const struct mb2_info *info)
+{
+    if (info->rsdp) {
+        const char *oem = (const char *)info->rsdp + 9;
+        log_info("acpi: RSDP revision %u (%s), OEM '%.6s'", info->rsdp_revision,
+                 info->rsdp_revision >= 2 ? "XSDT" : "RSDT", oem);
+    } else {
+        log_warn("acpi: no valid RSDP from the boot loader");
+    }
+    if (info->has_efi64)
+        log_info("efi: 64-bit system table at %#llx%s",
+                 (unsigned long long)info->efi64_system_table,
+                 info->efi_boot_services ? ", boot services running" : "");
+}
+
+static bool ranges_overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+{
+    return a0 < b1 && b0 < a1;
+}
+
+/* The initrd is the module named "initrd", or the only module. */
+static const struct mb2_module *find_initrd(const struct mb2_info *info)
+{
+    for (size_t i = 0; i < info->module_count; i++) {
+        const char *n = info->modules[i].name;
+        if (strncmp(n, "initrd", 6) == 0 && (n[6] == '\0' || n[6] == ' '))
+            return &info->modules[i];
+    }
+    return info->module_count == 1 ? &info->modules[0] : NULL;
+}
+
+/* Checks the module's placement and its archive; returns the archive or
+ * NULL, in which case nothing may use it. */
+static const void *load_initrd(const struct mb2_info *info, uint32_t info_phys,
+                               size_t *size_out)
+{
+    for (size_t i = 0; i < info->module_count; i++) {
+        const struct mb2_module *m = &info->modules[i];
+        log_info("module %zu: '%s' at [%#x-%#x), %u bytes", i, m->name,
+                 m->start, m->end, m->end - m->start);
+    }
+    const struct mb2_module *m = find_initrd(info);
+    if (!m) {
+        log_warn("initrd: no module named 'initrd'; nothing to start");
+        return NULL;
+    }
+    uint64_t kstart, kend;
+    arch_kernel_image(&kstart, &kend);
+    if (ranges_overlap(m->start, m->end, kstart, kend) ||
+        ranges_overlap(m->start, m->end, info_phys, info_phys + info->total_size)) {
+        log_error("initrd: module [%#x-%#x) overlaps the kernel or the boot "
+                  "information; not trusted", m->start, m->end);
+        return NULL;
+    }
+    const void *archive = phys_to_virt(m->start);
+    size_t size = m->end - m->start;
+    struct ustar_stats st;
+    if (ustar_validate(archive, size, "initrd", &st, report_warning, NULL) != 0) {
+        log_error("initrd: archive rejected; no program will be loaded from it");
+        return NULL;
+    }
+    log_info("initrd: %zu files, %zu directories, %llu bytes of contents",
+             st.files, st.dirs, (unsigned long long)st.bytes);
+    size_t off = 0;
+    struct ustar_entry e;
+    while (ustar_next(archive, size, &off, &e))
+        log_info("initrd:   %-40s %8llu %s", e.path, (unsigned long long)e.size,
+                 e.type == USTAR_DIR ? "dir" : "file");
+    *size_out = size;
+    return archive;
+}
+
+void kernel_main(uint32_t magic, uint32_t info_phys)
+{
+    arch_early_init();
+    arch_console_init();
+    log_info("atom %s (%s) starting", ATOM_VERSION, ATOM_ARCH);
+
+    if (magic != MB2_BOOTLOADER_MAGIC)
+        panic("boot magic %#x is not Multiboot2's", magic);
+    if (mb2_parse(phys_to_virt(info_phys), BOOT_MAPPED_LIMIT - info_phys,
+                  &boot_info, report_warning, NULL) != 0)
+        panic("the Multiboot2 boot information at %#x is unusable", info_phys);
+
+    const char *cmdline = boot_info.cmdline ? boot_info.cmdline : "";
+    bool selftest = cmdline_has(cmdline, "selftest");
+    panic_set_exit_on_panic(selftest);
+    apply_options(cmdline);
+    start_framebuffer_console(&boot_info, cmdline);
+
+    log_info("boot: loader '%s', firmware %s",
+             boot_info.bootloader ? boot_info.bootloader : "unknown",
+             mb2_booted_uefi(&boot_info) ? "UEFI" : "BIOS");
+    log_info("boot: command line '%s'", cmdline);
+    log_debug("boot: %u tags in %u bytes at %#x", boot_info.tag_count,
+              boot_info.total_size, info_phys);
+    if (boot_info.errors)
+        log_warn("boot: %u problems in the boot information (see above)",
+                 boot_info.errors);
+    summarize_memory(&boot_info);
+    summarize_framebuffer(&boot_info);
+    summarize_firmware(&boot_info);
+
+    size_t initrd_size = 0;
+    const void *initrd = load_initrd(&boot_info, info_phys, &initrd_size);
+
+    log_info("atom: boot complete");
+
+    if (selftest) {
+        struct selftest_env env = { &boot_info, phys_to_virt(info_phys), initrd,
+                                    initrd_size, cmdline };
+        selftest_run_all(&env);
+    }
+    arch_halt_forever();
+}

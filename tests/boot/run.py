@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Boot tests: boot the real ISO headless in QEMU and read the serial console.
+
+Every boot has a timeout.  Boots of the self-test entry end by themselves
+through isa-debug-exit (33 pass, 35 fail); other boots are stopped as soon as
+the kernel prints "atom: boot complete" or a "PANIC:" line.  The menu entry
+and any extra kernel options reach grub.cfg through QEMU's SMBIOS strings,
+so the ISO under test is the one users get.  Damaged-initrd cases patch a
+copy of that ISO in place.
+
+Output is TAP ("ok - ..." / "not ok - ...") for tests/run.py; serial logs are
+kept in build/tests/boot/<case>.serial.
+
+usage: tests/boot/run.py [--iso build/atom.iso] [--jobs 2] [CASE-SUBSTRING ...]
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import qemu  # noqa: E402  (scripts/qemu.py, the one place that knows QEMU)
+
+WORK = os.path.join(ROOT, "build", "tests", "boot")
+ANSI = re.compile(r"\x1b(\[[0-9;?=]*[A-Za-z]|[()][A-Z0-9]|[=>])")
+BIOS_TIMEOUT = 90
+UEFI_TIMEOUT = 180
+COMPLETE = "atom: boot complete"
+
+
+class Boot:
+    """One QEMU run and what came of it."""
+
+    def __init__(self, status, serial, timed_out, seconds):
+        self.status = status
+        self.serial = serial
+        self.timed_out = timed_out
+        self.seconds = seconds
+
+    def kernel_lines(self):
+        """Lines printed by the kernel (from its first line on)."""
+        start = self.serial.find("atom ")
+        return self.serial[start:].splitlines() if start >= 0 else []
+
+
+def clean(text):
+    return ANSI.sub("", text).replace("\r", "")
+
+
+def boot(name, iso, *, uefi=False, usb=False, entry="atom", options="",
+         vga=True, machine=None, memory="256M", wait_exit=False):
+    os.makedirs(WORK, exist_ok=True)
+    log = os.path.join(WORK, name + ".serial")
+    if os.path.exists(log):
+        os.remove(log)
+    smbios = {"family": "atom-test", "sku": entry}
+    if options:
+        smbios["serial"] = options.replace(",", ",,")
+    cmd = qemu.qemu_command(
+        iso, uefi=uefi, usb=usb, machine=machine, memory=memory, vga=vga,
+        smbios=smbios, vars_file=os.path.join(WORK, name + ".vars.fd"),
+        extra=["-display", "none", "-serial", "file:" + log])
+    timeout = UEFI_TIMEOUT if uefi else BIOS_TIMEOUT
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    timed_out = False
+    stop_at = None
+    while proc.poll() is None:
+        now = time.monotonic()
+        if now - start > timeout:
+            timed_out = True
+            break
+        if stop_at is not None and now >= stop_at:
+            break
+        text = read(log)
+        if stop_at is None and not wait_exit and (COMPLETE in text or "PANIC:" in text):
+            stop_at = now + 0.5  # let the rest of the line(s) arrive
+        time.sleep(0.1)
+    if proc.poll() is None:
+        proc.kill()
+    status = proc.wait()
+    err = proc.stderr.read().decode(errors="replace")
+    if err.strip():
+        sys.stdout.write("".join("# qemu: " + l + "\n" for l in err.splitlines()))
+    return Boot(status, clean(read(log)), timed_out, time.monotonic() - start)
+
+
+def read(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("latin-1")
+    except FileNotFoundError:
+        return ""
+
+
+# Checks: each takes a Boot and returns (ok, description).
+
+def completes(b):
+    return COMPLETE in b.serial and "PANIC:" not in b.serial, \
+        f"reaches '{COMPLETE}' without a panic"
+
+
+def exits(status):
+    def check(b):
+        return b.status == status and not b.timed_out, \
+            f"QEMU exits with status {status} (got {b.status})"
+    return check
+
+
+def has(text):
+    def check(b):
+        return any(text in l for l in b.kernel_lines()), f"prints '{text}'"
+    return check
+
+
+def lacks(text):
+    def check(b):
+        return not any(text in l for l in b.kernel_lines()), f"does not print '{text}'"
+    return check
+
+
+def matches(pattern):
+    def check(b):
+        rx = re.compile(pattern)
+        return any(rx.search(l) for l in b.kernel_lines()), f"prints /{pattern}/"
+    return check
+
+
+def no_warnings(b):
+    bad = [l for l in b.kernel_lines() if l.startswith(("warning:", "error:"))]
+    return not bad, "prints no warnings or errors" + (f" (first: {bad[0]})" if bad else "")
+
+
+def lists_initrd(b):
+    return has("initrd:   bin/hello")(b)[0] and has("initrd:   etc/atom-release")(b)[0], \
+        "lists the initrd entries"
+
+
+class Case:
+    def __init__(self, name, checks, iso=None, **boot_args):
+        self.name = name
+        self.checks = checks
+        self.iso = iso
+        self.boot_args = boot_args
+
+
+def corrupt_iso(iso, initrd, name, how):
+    """A copy of the ISO whose initrd is damaged as `how` says; returns the
+    copy's path and the offset of the damaged header inside the initrd."""
+    with open(initrd, "rb") as f:
+        archive = bytearray(f.read())
+    with tarfile.open(initrd) as t:
+        member = t.getmember("etc/motd")
+    off = member.offset
+    header = archive[off:off + 512]
+    if how == "checksum":
+        header[136] = ord("1")  # mtime digit changes; checksum now wrong
+    elif how == "size":
+        header[124:136] = b"07777777777\0"
+        header[148:156] = b"        "
+        header[148:156] = b"%06o\0 " % sum(header)
+    archive[off:off + 512] = header
+
+    with open(iso, "rb") as f:
+        image = bytearray(f.read())
+    with open(initrd, "rb") as f:
+        original = f.read()
+    where = image.find(original)
+    if where < 0 or image.find(original, where + 1) >= 0:
+        raise RuntimeError("initrd not found exactly once in the ISO")
+    image[where:where + len(archive)] = archive
+    path = os.path.join(WORK, f"corrupt-{name}.iso")
+    with open(path, "wb") as f:
+        f.write(image)
+    return path, off
+
+
+def cases(iso, initrd):
+    os.makedirs(WORK, exist_ok=True)
+    bad_sum, sum_off = corrupt_iso(iso, initrd, "checksum", "checksum")
+    bad_size, size_off = corrupt_iso(iso, initrd, "size", "size")
+    default_checks = [completes, no_warnings, lists_initrd]
+    return [
+        # The four ways a person boots the ISO.
+        Case("bios-cd", default_checks + [has("firmware BIOS"),
+             matches(r"^framebuffer: \d+x\d+, 32 bpp"), has("acpi: RSDP revision")]),
+        Case("uefi-cd", default_checks + [has("firmware UEFI"),
+             has("efi: 64-bit system table"), has("acpi: RSDP revision 2 (XSDT)"),
+             has("EFI map")], uefi=True),
+        Case("bios-usb", default_checks + [has("firmware BIOS")], usb=True),
+        Case("uefi-usb", default_checks + [has("firmware UEFI")], uefi=True, usb=True),
+        # The other menu entries.
+        Case("bios-selftest", [exits(qemu.EXIT_PASS), matches(r"^selftest: \d+ passed, 0 failed"),
+             lacks("FAIL")], entry="selftest", wait_exit=True),
+        Case("uefi-selftest", [exits(qemu.EXIT_PASS), matches(r"^selftest: \d+ passed, 0 failed")],
+             entry="selftest", wait_exit=True, uefi=True),
+        Case("serial-entry", [completes, has("command line 'console=serial"),
+             matches(r"^framebuffer: .*console 0x0$")], entry="serial"),
+        Case("verbose-entry", [completes, matches(r"^memory:   \[0x[0-9a-f]{16}-0x[0-9a-f]{16}\] usable"),
+             matches(r"^boot: \d+ tags in \d+ bytes")], entry="verbose"),
+        # Missing boot-information tags: no framebuffer, no ACPI.
+        Case("no-framebuffer", [completes, has("framebuffer: none")], vga=False),
+        Case("no-acpi", [completes, has("warning: acpi: no valid RSDP from the boot loader")],
+             machine="pc,acpi=off"),
+        # A damaged initrd is reported by name and offset and not trusted.
+        Case("initrd-bad-checksum", [completes,
+             has(f"warning: initrd: corrupt archive at offset {sum_off:#x} (entry 'etc/motd'): "
+                 "header checksum mismatch"),
+             has("error: initrd: archive rejected"), lacks("initrd:   etc/atom-release")],
+             iso=bad_sum),
+        Case("initrd-bad-size", [completes,
+             has(f"initrd: corrupt archive at offset {size_off:#x} (entry 'etc/motd'): "
+                 "contents run past the end of the archive"),
+             has("error: initrd: archive rejected")], iso=bad_size),
+        # Failures are seen: a failing self-test, a panic, a CPU exception.
+        Case("selftest-failure-reported", [exits(qemu.EXIT_FAIL),
+             has("selftest: injected_failure: FAIL")],
+             entry="selftest", options="selftest.inject_failure", wait_exit=True),
+        Case("panic-is-reported", [exits(qemu.EXIT_FAIL),
+             matches(r"^PANIC: crash_if_asked: deliberate panic")],
+             entry="selftest", options="selftest.crash=panic", wait_exit=True),
+        Case("fault-is-reported", [exits(qemu.EXIT_FAIL),
+             matches(r"^PANIC: exception_dispatch: page fault at 0 \(page not present, read, kernel\)")],
+             entry="selftest", options="selftest.crash=null", wait_exit=True),
+        Case("bad-option-warns", [completes, has("warning: cmdline: unknown loglevel 'loud'")],
+             options="loglevel=loud"),
+    ]
+
+
+def run_case(case, iso):
+    b = boot(case.name, case.iso or iso, **case.boot_args)
+    results = []
+    for check in case.checks:
+        ok, what = check(b)
+        results.append((ok, f"boot: {case.name}: {what}"))
+    if b.timed_out:
+        results.append((False, f"boot: {case.name}: timed out after {b.seconds:.0f} s"))
+    return case, b, results
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iso", default=os.path.join(ROOT, "build", "atom.iso"))
+    ap.add_argument("--initrd", default=os.path.join(ROOT, "build", "initrd.tar"))
+    ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
+    ap.add_argument("only", nargs="*", help="run cases whose names contain these")
+    args = ap.parse_args()
+
+    todo = [c for c in cases(args.iso, args.initrd)
+            if not args.only or any(s in c.name for s in args.only)]
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for case, b, results in pool.map(lambda c: run_case(c, args.iso), todo):
+            case_failed = False
+            for ok, what in results:
+                print(("ok - " if ok else "not ok - ") + what)
+                case_failed |= not ok
+            if case_failed:
+                failed += 1
+                print(f"# {case.name}: status {b.status}, {b.seconds:.1f} s; last serial lines:")
+                for line in b.serial.splitlines()[-15:]:
+                    print("#   " + line)
+            else:
+                print(f"# {case.name}: {b.seconds:.1f} s")
+            sys.stdout.flush()
+    shutil.rmtree(os.path.join(WORK, "vars"), ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+# Tests.  `make test` installs what is missing, builds everything and runs
+# tests/run.py, which runs each suite (unit, toolchain, boot), counts TAP
+# results and prints the final "N passed, N failed" line.
+
+UNIT_BIN  := $(BUILD)/tests/unit/unit_tests
+UNIT_SRCS := $(wildcard tests/unit/*.c) kernel/boot/multiboot2.c \
+	kernel/boot/ustar.c kernel/lib/fmt.c kernel/lib/cmdline.c
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ikernel/include \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer $(shell pkg-config --cflags check 2>/dev/null)
+UNIT_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
+
+# The kernel's string.c is built under other names so the host C library
+# does not stand in for it (tests/unit/kstring_rename.h).
+$(BUILD)/tests/unit/kstring.o: kernel/lib/string.c tests/unit/kstring_rename.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -fno-builtin -include tests/unit/kstring_rename.h \
+		-c $< -o $@
+
+$(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard kernel/include/kernel/*.h) \
+		$(BUILD)/tests/unit/kstring.o
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $(UNIT_SRCS) $(BUILD)/tests/unit/kstring.o \
+		$(UNIT_LIBS) -o $@
+
+.PHONY: unit-tests
+unit-tests: $(UNIT_BIN)
+
+# Everything the suites need, built before any of them runs.
+.PHONY: test-build
+test-build: iso unit-tests toolchain
+
+.PHONY: test
+test:
+	$(Q)scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)$(PYTHON) tests/run.py

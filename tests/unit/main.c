@@ -1,0 +1,46 @@
+/*
+ * The host unit-test runner: the kernel's pure logic (parsers, formatting,
+ * strings) compiled for the host with AddressSanitizer and
+ * UndefinedBehaviorSanitizer, each test forked so a crash fails that test
+ * only.  Results are printed as TAP for tests/run.py.
+ */
+#include "unit.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void messages_report(void *ctx, const char *fmt, ...)
+{
+    struct messages *m = ctx;
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = sizeof(m->text) - m->len;
+    int n = vsnprintf(m->text + m->len, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        m->len += (size_t)n < room ? (size_t)n : room - 1;
+    if (m->len + 1 < sizeof(m->text))
+        m->text[m->len++] = '\n';
+    m->text[m->len] = '\0';
+    m->count++;
+}
+
+int messages_contain(const struct messages *m, const char *needle)
+{
+    return strstr(m->text, needle) != NULL;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite_multiboot2());
+    srunner_add_suite(sr, suite_ustar());
+    srunner_add_suite(sr, suite_fmt());
+    srunner_add_suite(sr, suite_cmdline());
+    srunner_add_suite(sr, suite_string());
+    srunner_set_tap(sr, "-");
+    srunner_run_all(sr, CK_SILENT);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,24 @@
+/* Shared declarations of the host unit tests (Check framework). */
+#ifndef TESTS_UNIT_H
+#define TESTS_UNIT_H
+
+#include <check.h>
+#include <stddef.h>
+
+Suite *suite_multiboot2(void);
+Suite *suite_ustar(void);
+Suite *suite_fmt(void);
+Suite *suite_cmdline(void);
+Suite *suite_string(void);
+
+/* A report callback that keeps the messages, for checking their wording. */
+struct messages {
+    char text[8192];
+    size_t len;
+    int count;
+};
+void messages_report(void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int messages_contain(const struct messages *m, const char *needle);
+
+#endif
