@@ -142,11 +142,34 @@ def lists_initrd(b):
         "lists the initrd entries"
 
 
+def debug_boot(name, iso):
+    """`make debug` as a person uses it: QEMU paused with its GDB stub, and
+    gdb running scripts/atom.gdb, which must load the kernel's symbols,
+    connect and stop at kernel_main.  The gdb transcript is the 'serial'."""
+    cmd = qemu.qemu_command(iso, extra=["-display", "none", "-S",
+                                        "-gdb", "tcp:127.0.0.1:1234"])
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        gdb = subprocess.run(
+            ["gdb", "-nx", "-batch", "-x", os.path.join(ROOT, "scripts", "atom.gdb"),
+             "-ex", "continue", "-ex", "info symbol $pc"],
+            cwd=ROOT, capture_output=True, text=True, timeout=BIOS_TIMEOUT)
+        out, timed_out = gdb.stdout + gdb.stderr, False
+    except subprocess.TimeoutExpired as e:
+        out, timed_out = str(e.stdout or ""), True
+    finally:
+        proc.kill()
+        proc.wait()
+    return Boot(proc.returncode, "atom \n" + out, timed_out, time.monotonic() - start)
+
+
 class Case:
-    def __init__(self, name, checks, iso=None, **boot_args):
+    def __init__(self, name, checks, iso=None, runner=None, **boot_args):
         self.name = name
         self.checks = checks
         self.iso = iso
+        self.runner = runner
         self.boot_args = boot_args
 
 
@@ -230,11 +253,17 @@ def cases(iso, initrd):
              entry="selftest", options="selftest.crash=null", wait_exit=True),
         Case("bad-option-warns", [completes, has("warning: cmdline: unknown loglevel 'loud'")],
              options="loglevel=loud"),
+        # make debug: the gdb script connects and stops at kernel_main.
+        Case("gdb-script", [matches(r"Breakpoint 1, kernel_main \(magic=920085129"),
+             has("kernel_main in section .text")], runner=debug_boot),
     ]
 
 
 def run_case(case, iso):
-    b = boot(case.name, case.iso or iso, **case.boot_args)
+    if case.runner:
+        b = case.runner(case.name, case.iso or iso)
+    else:
+        b = boot(case.name, case.iso or iso, **case.boot_args)
     results = []
     for check in case.checks:
         ok, what = check(b)
