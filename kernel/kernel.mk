@@ -49,9 +49,38 @@ $(BUILD)/kernel/console/font_data.c: $(PSF2C) $(KERNEL_FONT)
 	$(Q)gzip -dc $(KERNEL_FONT) > $(dir $@)$(notdir $(basename $(KERNEL_FONT)))
 	$(Q)$(PSF2C) $(dir $@)$(notdir $(basename $(KERNEL_FONT))) $@.tmp && mv $@.tmp $@
 
-$(KERNEL_ELF): $(KERNEL_OBJS) $(ARCH_LDSCRIPT)
+# Two links: the first with an empty symbol table, the second with the
+# table made from the first.  The table sits after all code, so functions
+# do not move between the two; the final check proves it.
+KERNEL_PASS1 := $(BUILD)/kernel/atom.pass1.elf
+KSYMS_EMPTY  := $(BUILD)/kernel/ksyms_empty.c
+KSYMS_TABLE  := $(BUILD)/kernel/ksyms_table.c
+text_symbols = nm -n --defined-only $(1) | awk '$$2 ~ /^[tTwW]$$/'
+
+$(KSYMS_EMPTY): scripts/ksyms.sh
+	@mkdir -p $(dir $@)
+	$(Q)scripts/ksyms.sh - $@
+
+$(KSYMS_TABLE): $(KERNEL_PASS1) scripts/ksyms.sh
+	$(Q)scripts/ksyms.sh $< $@
+
+$(BUILD)/kernel/%.gen.o: $(BUILD)/kernel/%.c
+	$(Q)$(HOST_CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(KERNEL_PASS1): $(KERNEL_OBJS) $(BUILD)/kernel/ksyms_empty.gen.o $(ARCH_LDSCRIPT)
 	@echo "  LD      $@"
-	$(Q)ld $(ARCH_LDFLAGS) -T $(ARCH_LDSCRIPT) -o $@ $(KERNEL_OBJS)
+	$(Q)ld $(ARCH_LDFLAGS) -T $(ARCH_LDSCRIPT) -o $@ $(KERNEL_OBJS) \
+		$(BUILD)/kernel/ksyms_empty.gen.o
+
+$(KERNEL_ELF): $(KERNEL_PASS1) $(BUILD)/kernel/ksyms_table.gen.o
+	@echo "  LD      $@"
+	$(Q)ld $(ARCH_LDFLAGS) -T $(ARCH_LDSCRIPT) -o $@.tmp $(KERNEL_OBJS) \
+		$(BUILD)/kernel/ksyms_table.gen.o
+	$(Q)$(call text_symbols,$(KERNEL_PASS1)) > $@.syms1
+	$(Q)$(call text_symbols,$@.tmp) > $@.syms2
+	$(Q)cmp -s $@.syms1 $@.syms2 || \
+		{ echo "ksyms: functions moved between the two links" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
 
 .PHONY: kernel
 kernel: $(KERNEL_ELF)

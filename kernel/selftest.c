@@ -19,7 +19,8 @@
 
 extern const struct selftest selftest_start[], selftest_end[];
 
-static void crash_if_asked(const char *cmdline)
+/* Not inlined, so that the panic names this function. */
+__attribute__((noinline)) static void crash_if_asked(const char *cmdline)
 {
     char how[16];
     if (cmdline_get(cmdline, "selftest.crash", how, sizeof(how)) < 0)

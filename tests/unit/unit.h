@@ -10,6 +10,7 @@ Suite *suite_ustar(void);
 Suite *suite_fmt(void);
 Suite *suite_cmdline(void);
 Suite *suite_string(void);
+Suite *suite_ksyms(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {
@@ -20,5 +21,9 @@ struct messages {
 void messages_report(void *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int messages_contain(const struct messages *m, const char *needle);
+
+/* What kernel code under test wrote with log_write() (host_log.c). */
+const char *host_log_text(void);
+void host_log_clear(void);
 
 #endif

@@ -12,6 +12,7 @@
 #include <arch/io.h>
 #include <arch/layout.h>
 #include <kernel/arch.h>
+#include <kernel/fmt.h>
 #include <kernel/panic.h>
 #include <kernel/string.h>
 
@@ -117,23 +118,36 @@ void exception_dispatch(struct cpu_frame *f)
 {
     const char *name = f->vector < EXCEPTION_COUNT ? exception_names[f->vector]
                                                    : "unknown";
+    char regs[512];
+    fmt_snprintf(regs, sizeof(regs),
+        "  rip=%016llx rsp=%016llx rflags=%08llx cs=%04llx ss=%04llx\n"
+        "  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
+        "  rsi=%016llx rdi=%016llx rbp=%016llx r8 =%016llx\n"
+        "  r9 =%016llx r10=%016llx r11=%016llx r12=%016llx\n"
+        "  r13=%016llx r14=%016llx r15=%016llx cr2=%016llx\n",
+        (unsigned long long)f->rip, (unsigned long long)f->rsp,
+        (unsigned long long)f->rflags, (unsigned long long)f->cs,
+        (unsigned long long)f->ss, (unsigned long long)f->rax,
+        (unsigned long long)f->rbx, (unsigned long long)f->rcx,
+        (unsigned long long)f->rdx, (unsigned long long)f->rsi,
+        (unsigned long long)f->rdi, (unsigned long long)f->rbp,
+        (unsigned long long)f->r8, (unsigned long long)f->r9,
+        (unsigned long long)f->r10, (unsigned long long)f->r11,
+        (unsigned long long)f->r12, (unsigned long long)f->r13,
+        (unsigned long long)f->r14, (unsigned long long)f->r15,
+        (unsigned long long)read_cr2());
+    struct panic_context ctx = { f->rip, f->rbp, regs };
+
     if (f->vector == 14) {
         uint64_t e = f->error_code;
-        panic("page fault at %#llx (%s, %s, %s%s%s) rip=%#llx rsp=%#llx",
-              (unsigned long long)read_cr2(),
-              e & 1 ? "protection violation" : "page not present",
-              e & 2 ? "write" : "read", e & 4 ? "user" : "kernel",
-              e & 16 ? ", instruction fetch" : "", e & 8 ? ", reserved bit" : "",
-              (unsigned long long)f->rip, (unsigned long long)f->rsp);
+        panic_in_context(&ctx, "page fault at %#llx (%s, %s, %s%s%s)",
+                         (unsigned long long)read_cr2(),
+                         e & 1 ? "protection violation" : "page not present",
+                         e & 2 ? "write" : "read", e & 4 ? "user" : "kernel",
+                         e & 16 ? ", instruction fetch" : "",
+                         e & 8 ? ", reserved bit set" : "");
     }
-    panic("exception %llu (%s), error code %#llx at rip=%#llx rsp=%#llx\n"
-          "  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
-          "  rsi=%016llx rdi=%016llx rbp=%016llx rflags=%08llx",
-          (unsigned long long)f->vector, name,
-          (unsigned long long)f->error_code, (unsigned long long)f->rip,
-          (unsigned long long)f->rsp, (unsigned long long)f->rax,
-          (unsigned long long)f->rbx, (unsigned long long)f->rcx,
-          (unsigned long long)f->rdx, (unsigned long long)f->rsi,
-          (unsigned long long)f->rdi, (unsigned long long)f->rbp,
-          (unsigned long long)f->rflags);
+    panic_in_context(&ctx, "exception %llu (%s), error code %#llx",
+                     (unsigned long long)f->vector, name,
+                     (unsigned long long)f->error_code);
 }

@@ -5,6 +5,7 @@
  * a timeout.  On other machines the write goes nowhere and we halt.
  */
 #include <arch/io.h>
+#include <arch/layout.h>
 #include <kernel/arch.h>
 
 #define DEBUG_EXIT_PORT 0xF4
@@ -21,4 +22,31 @@ void arch_machine_exit(bool success)
 {
     outb(DEBUG_EXIT_PORT, success ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
     arch_halt_forever();
+}
+
+void arch_interrupts_disable(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+
+/* With frame pointers, [rbp] holds the caller's rbp and [rbp + 8] the
+ * return address.  Frames must lie in the kernel half, be aligned and
+ * move up the stack by a sane step, so a corrupt chain ends the walk
+ * instead of faulting inside a panic. */
+void arch_stack_walk(uint64_t frame, unsigned depth,
+                     void (*fn)(void *ctx, unsigned depth, uint64_t pc),
+                     void *ctx)
+{
+    for (unsigned i = 1; i <= depth; i++) {
+        if (frame < DIRECT_MAP_BASE || (frame & 7) != 0)
+            return;
+        const uint64_t *f = (const uint64_t *)(uintptr_t)frame;
+        uint64_t next = f[0], pc = f[1];
+        if (pc < KERNEL_VMA)
+            return;
+        fn(ctx, i, pc);
+        if (next <= frame || next - frame > 0x10000)
+            return;
+        frame = next;
+    }
 }

@@ -19,7 +19,15 @@ void *arch_map_phys(uint64_t phys, uint64_t size);
 /* Physical range occupied by the kernel image, for overlap checks. */
 void arch_kernel_image(uint64_t *start, uint64_t *end);
 
+void arch_interrupts_disable(void);
 __attribute__((noreturn)) void arch_halt_forever(void);
+
+/* Calls fn for up to `depth` return addresses found by walking the frame
+ * chain from `frame` (a frame pointer), numbering them from 1; stops at the
+ * first frame that does not look like one of the kernel's. */
+void arch_stack_walk(uint64_t frame, unsigned depth,
+                     void (*fn)(void *ctx, unsigned depth, uint64_t pc),
+                     void *ctx);
 
 /* Ends the machine with a status for the test harness (QEMU's
  * isa-debug-exit device); halts if there is no such device. */
