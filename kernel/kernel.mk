@@ -4,8 +4,8 @@
 # Debian PSF font at build time (scripts/psf2c.c).
 
 KERNEL_ELF  := $(BUILD)/kernel/atom.elf
-KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/boot/*.c \
-	kernel/console/*.c $(ARCH_DIR)/*.c $(ARCH_DIR)/*.S)
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/boot/*.c kernel/mm/*.c \
+	kernel/acpi/*.c kernel/console/*.c $(ARCH_DIR)/*.c $(ARCH_DIR)/*.S)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) \
 	$(BUILD)/kernel/console/font_data.c.o
 

@@ -2,29 +2,43 @@
  * main.c: kernel_main(), the generic half of the boot.
  *
  * boot.S hands over the Multiboot2 magic and the physical address of the
- * boot information.  From there: CPU tables, the serial console, the
- * validated boot information, the options on the command line, the
- * framebuffer console, a summary of what the machine gave us, and the
+ * boot information.  kernel_main() runs on the boot stack: CPU tables, the
+ * serial console, the validated boot information and command line, then
+ * memory (page tables, page allocator, heap) and the per-CPU tables that
+ * need it.  It then moves to a kernel stack with a guard page and goes on
+ * in kernel_main_late(): the framebuffer console, ACPI, interrupt
+ * controllers, timers and the clock, a summary of the machine, and the
  * initrd, checked entry by entry before anything trusts it.  The line
  * "atom: boot complete" marks the end of this stage for people and for the
  * test harness alike.
  */
 #include <arch/layout.h>
+#include <kernel/acpi.h>
 #include <kernel/arch.h>
 #include <kernel/cmdline.h>
+#include <kernel/error.h>
 #include <kernel/fbcon.h>
+#include <kernel/irq.h>
 #include <kernel/log.h>
+#include <kernel/mm.h>
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
+#include <kernel/time.h>
 #include <kernel/ustar.h>
+#include <kernel/vm.h>
 
 #define MIB (1024ull * 1024ull)
+#define KERNEL_STACK_PAGES 8
 
 void kernel_main(uint32_t magic, uint32_t info_phys);
 
 static struct mb2_info boot_info;
+static uint32_t boot_info_phys;
+static const char *kernel_cmdline = "";
+static bool selftest;
+static struct acpi_info acpi;
 
 static void report_warning(void *ctx, const char *fmt, ...)
 {
@@ -187,6 +201,57 @@ static const void *load_initrd(const struct mb2_info *info, uint32_t info_phys,
     return archive;
 }
 
+static const void *acpi_map(void *ctx, uint64_t phys, uint64_t len)
+{
+    (void)ctx;
+    return vm_map_physical(phys, len, VM_CACHE_WB);
+}
+
+static void start_acpi_and_time(void)
+{
+    acpi_parse(boot_info.rsdp, boot_info.rsdp_length, boot_info.rsdp_revision,
+               acpi_map, NULL, &acpi);
+    acpi_log_summary(&acpi);
+    if (irq_init(&acpi) != E_OK)
+        panic("no usable interrupt controller");
+    if (time_init(&acpi) != E_OK)
+        panic("no usable timer");
+    irq_enable();
+
+    struct rtc_time t;
+    int err = rtc_read(&acpi, &t);
+    if (err)
+        log_warn("time: no valid real-time clock (%s)", error_name(err));
+    else
+        log_info("time: %04d-%02d-%02d %02d:%02d:%02d UTC (unix %lld)", t.year,
+                 t.month, t.day, t.hour, t.minute, t.second,
+                 (long long)rtc_to_unix(&t));
+}
+
+static void kernel_main_late(void *arg)
+{
+    (void)arg;
+    start_framebuffer_console(&boot_info, kernel_cmdline);
+    summarize_memory(&boot_info);
+    mm_log_summary();
+    summarize_framebuffer(&boot_info);
+    summarize_firmware(&boot_info);
+    start_acpi_and_time();
+
+    size_t initrd_size = 0;
+    const void *initrd = load_initrd(&boot_info, boot_info_phys, &initrd_size);
+
+    log_info("atom: boot complete");
+
+    if (selftest) {
+        struct selftest_env env = { &boot_info, phys_to_virt(boot_info_phys),
+                                    initrd, initrd_size, kernel_cmdline, &acpi };
+        selftest_run_all(&env);
+    }
+    for (;;)
+        __asm__ volatile("hlt");
+}
+
 void kernel_main(uint32_t magic, uint32_t info_phys)
 {
     arch_early_init();
@@ -198,35 +263,29 @@ void kernel_main(uint32_t magic, uint32_t info_phys)
     if (mb2_parse(phys_to_virt(info_phys), BOOT_MAPPED_LIMIT - info_phys,
                   &boot_info, report_warning, NULL) != 0)
         panic("the Multiboot2 boot information at %#x is unusable", info_phys);
+    boot_info_phys = info_phys;
 
-    const char *cmdline = boot_info.cmdline ? boot_info.cmdline : "";
-    bool selftest = cmdline_has(cmdline, "selftest");
+    kernel_cmdline = boot_info.cmdline ? boot_info.cmdline : "";
+    selftest = cmdline_has(kernel_cmdline, "selftest");
     panic_set_exit_on_panic(selftest);
-    apply_options(cmdline);
-    start_framebuffer_console(&boot_info, cmdline);
+    apply_options(kernel_cmdline);
 
     log_info("boot: loader '%s', firmware %s",
              boot_info.bootloader ? boot_info.bootloader : "unknown",
              mb2_booted_uefi(&boot_info) ? "UEFI" : "BIOS");
-    log_info("boot: command line '%s'", cmdline);
+    log_info("boot: command line '%s'", kernel_cmdline);
     log_debug("boot: %u tags in %u bytes at %#x", boot_info.tag_count,
               boot_info.total_size, info_phys);
     if (boot_info.errors)
         log_warn("boot: %u problems in the boot information (see above)",
                  boot_info.errors);
-    summarize_memory(&boot_info);
-    summarize_framebuffer(&boot_info);
-    summarize_firmware(&boot_info);
 
-    size_t initrd_size = 0;
-    const void *initrd = load_initrd(&boot_info, info_phys, &initrd_size);
-
-    log_info("atom: boot complete");
-
-    if (selftest) {
-        struct selftest_env env = { &boot_info, phys_to_virt(info_phys), initrd,
-                                    initrd_size, cmdline };
-        selftest_run_all(&env);
-    }
-    arch_halt_forever();
+    if (mm_init(&boot_info, info_phys) != E_OK)
+        panic("not enough usable memory to run the kernel");
+    if (arch_cpu_init() != E_OK)
+        panic("out of memory for the CPU's interrupt stacks");
+    uint64_t stack = vm_stack_alloc(KERNEL_STACK_PAGES);
+    if (!stack)
+        panic("out of memory for the kernel stack");
+    arch_switch_stack(stack, kernel_main_late, NULL);
 }

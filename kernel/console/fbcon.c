@@ -16,6 +16,7 @@
 #include <kernel/font.h>
 #include <kernel/log.h>
 #include <kernel/string.h>
+#include <kernel/vm.h>
 
 #define FG_RGB 0xC0C0C0
 #define BG_RGB 0x000000
@@ -150,7 +151,8 @@ bool fbcon_init(const struct mb2_framebuffer *info)
                  info->width, info->height);
         return false;
     }
-    fb.base = arch_map_phys(info->addr, (uint64_t)info->pitch * info->height);
+    fb.base = vm_map_physical(info->addr, (uint64_t)info->pitch * info->height,
+                              VM_CACHE_WC);
     if (!fb.base) {
         log_warn("fbcon: framebuffer at %#llx cannot be mapped",
                  (unsigned long long)info->addr);

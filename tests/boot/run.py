@@ -59,9 +59,10 @@ def boot(name, iso, *, uefi=False, usb=False, entry="atom", options="",
     log = os.path.join(WORK, name + ".serial")
     if os.path.exists(log):
         os.remove(log)
-    smbios = {"family": "atom-test", "sku": entry}
-    if options:
-        smbios["serial"] = options.replace(",", ",,")
+    # grub.cfg appends the SMBIOS serial string to the command line; it is
+    # always set, since GRUB complains on the console about a missing one.
+    smbios = {"family": "atom-test", "sku": entry,
+              "serial": (options or "atom.test").replace(",", ",,")}
     cmd = qemu.qemu_command(
         iso, uefi=uefi, usb=usb, machine=machine, memory=memory, vga=vga,
         smbios=smbios, vars_file=os.path.join(WORK, name + ".vars.fd"),
@@ -208,7 +209,12 @@ def cases(iso, initrd):
     os.makedirs(WORK, exist_ok=True)
     bad_sum, sum_off = corrupt_iso(iso, initrd, "checksum", "checksum")
     bad_size, size_off = corrupt_iso(iso, initrd, "size", "size")
-    default_checks = [completes, no_warnings, lists_initrd]
+    default_checks = [completes, no_warnings, lists_initrd,
+                      matches(r"^vm: kernel W\^X, NX on, .* WP on"),
+                      matches(r"^memory: \d+ KiB usable, \d+ KiB managed, \d+ KiB free"),
+                      matches(r"^irq: local APIC \d+ \(x2?APIC\), 1 I/O APIC, 8259 PIC masked"),
+                      matches(r"^time: calibrated against the HPET: TSC \d+\.\d+ MHz"),
+                      matches(r"^time: 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC")]
     return [
         # The four ways a person boots the ISO.
         Case("bios-cd", default_checks + [has("firmware BIOS"),
@@ -229,7 +235,9 @@ def cases(iso, initrd):
              matches(r"^boot: \d+ tags in \d+ bytes")], entry="verbose"),
         # Missing boot-information tags: no framebuffer, no ACPI.
         Case("no-framebuffer", [completes, has("framebuffer: none")], vga=False),
-        Case("no-acpi", [completes, has("warning: acpi: no valid RSDP from the boot loader")],
+        Case("no-acpi", [completes, has("warning: acpi: no valid RSDP from the boot loader"),
+             has("time: calibrated against the PIT"),
+             matches(r"^irq: local APIC \d+ \(xAPIC\), 1 I/O APIC")],
              machine="pc,acpi=off"),
         # A damaged initrd is reported by name and offset and not trusted.
         Case("initrd-bad-checksum", [completes,
@@ -248,14 +256,14 @@ def cases(iso, initrd):
         Case("panic-is-reported", [exits(qemu.EXIT_FAIL),
              matches(r"^PANIC: crash_if_asked: deliberate panic"),
              matches(r"^  #\d+ 0x[0-9a-f]{16} selftest_run_all\+0x[0-9a-f]+$"),
-             matches(r"^  #\d+ 0x[0-9a-f]{16} kernel_main\+0x[0-9a-f]+$")],
+             matches(r"^  #\d+ 0x[0-9a-f]{16} kernel_main_late\+0x[0-9a-f]+$")],
              entry="selftest", options="selftest.crash=panic", wait_exit=True),
         Case("fault-is-reported", [exits(qemu.EXIT_FAIL),
              matches(r"^PANIC: crash_if_asked\+0x[0-9a-f]+: page fault at 0 "
                      r"\(page not present, read, kernel\)"),
              matches(r"^  rip=ffffffff8[0-9a-f]{7} rsp="),
              matches(r"^  #0 0x[0-9a-f]{16} crash_if_asked\+0x[0-9a-f]+$"),
-             matches(r"^  #\d+ 0x[0-9a-f]{16} kernel_main\+0x[0-9a-f]+$")],
+             matches(r"^  #\d+ 0x[0-9a-f]{16} kernel_main_late\+0x[0-9a-f]+$")],
              entry="selftest", options="selftest.crash=null", wait_exit=True),
         Case("bad-option-warns", [completes, has("warning: cmdline: unknown loglevel 'loud'")],
              options="loglevel=loud"),

@@ -11,6 +11,7 @@ Suite *suite_fmt(void);
 Suite *suite_cmdline(void);
 Suite *suite_string(void);
 Suite *suite_ksyms(void);
+Suite *suite_calendar(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

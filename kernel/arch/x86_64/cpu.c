@@ -1,25 +1,69 @@
 /*
- * cpu.c: the kernel's own GDT and IDT, and exception reporting.
+ * cpu.c: the kernel's own GDT, TSS and IDT, and exception reporting.
  *
  * boot.S left a GDT in low memory and no IDT, so any fault would triple
  * fault and reset the machine without a word.  arch_early_init() loads a
  * GDT and an IDT from the higher half, then removes the identity mapping of
- * low memory so that stray low pointers (NULL above all) fault.  Every
- * exception is reported through panic with the registers and, for page
- * faults, the decoded error code and CR2.
+ * low memory so that stray low pointers (NULL above all) fault.  Once
+ * kernel stacks with guard pages can be allocated, arch_cpu_init() adds a
+ * TSS whose interrupt-stack table gives double faults, NMIs and machine
+ * checks stacks of their own: a kernel stack overflow then ends in a
+ * readable double-fault report instead of a reset.  Every exception is
+ * reported through panic with the registers and, for page faults, the
+ * decoded error code and CR2.
+ *
+ * The GDT is laid out for SYSCALL/SYSRET: kernel code and data, then user
+ * data and user code, then the TSS.  Tables are per CPU (one CPU for now).
  */
 #include <arch/cpu_frame.h>
 #include <arch/io.h>
 #include <arch/layout.h>
 #include <kernel/arch.h>
+#include <kernel/error.h>
+#include <kernel/vm.h>
 #include <kernel/fmt.h>
 #include <kernel/panic.h>
 #include <kernel/string.h>
 
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10
+#define USER_DS   0x18
+#define USER_CS   0x20
+#define TSS_SEL   0x28
 #define IDT_INTERRUPT_GATE 0x8E /* present, ring 0, 64-bit interrupt gate */
 #define EXCEPTION_COUNT 32
+#define IST_STACK_PAGES 4
+
+enum ist_slot { IST_NONE, IST_DOUBLE_FAULT, IST_NMI, IST_MACHINE_CHECK };
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+/* What each CPU owns: its GDT (with its TSS descriptor) and TSS. */
+struct cpu_tables {
+    uint64_t gdt[7];
+    struct tss tss;
+};
+
+static struct cpu_tables boot_cpu __attribute__((aligned(16))) = {
+    .gdt = {
+        0,
+        0x00AF9A000000FFFF, /* KERNEL_CS: 64-bit code, ring 0 */
+        0x00CF92000000FFFF, /* KERNEL_DS: data, ring 0 */
+        0x00CFF2000000FFFF, /* USER_DS: data, ring 3 */
+        0x00AFFA000000FFFF, /* USER_CS: 64-bit code, ring 3 */
+        0, 0,               /* TSS_SEL: filled in by arch_cpu_init */
+    },
+};
 
 struct idt_entry {
     uint16_t offset_low;
@@ -38,14 +82,8 @@ struct table_ptr {
 
 _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry is 16 bytes");
 
-static const uint64_t gdt[] = {
-    0,
-    0x00AF9A000000FFFF, /* KERNEL_CS: 64-bit code, ring 0 */
-    0x00CF92000000FFFF, /* KERNEL_DS: data, ring 0 */
-};
-
 static struct idt_entry idt[256];
-extern const uint64_t isr_table[EXCEPTION_COUNT];
+extern const uint64_t isr_table[256];
 extern uint64_t boot_pml4[512];
 extern char kernel_phys_start[], kernel_phys_end[];
 
@@ -63,7 +101,7 @@ static const char *const exception_names[EXCEPTION_COUNT] = {
 
 static void gdt_load(void)
 {
-    struct table_ptr p = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+    struct table_ptr p = { sizeof(boot_cpu.gdt) - 1, (uint64_t)(uintptr_t)boot_cpu.gdt };
     __asm__ volatile(
         "lgdt %0\n\t"
         "pushq %1\n\t"
@@ -82,7 +120,7 @@ static void gdt_load(void)
 
 static void idt_load(void)
 {
-    for (int v = 0; v < EXCEPTION_COUNT; v++) {
+    for (int v = 0; v < 256; v++) {
         uint64_t addr = isr_table[v];
         idt[v] = (struct idt_entry){
             .offset_low = (uint16_t)addr,
@@ -94,6 +132,37 @@ static void idt_load(void)
     }
     struct table_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
     __asm__ volatile("lidt %0" : : "m"(p));
+}
+
+static void idt_set_ist(unsigned vector, enum ist_slot slot)
+{
+    idt[vector].ist = (uint8_t)slot;
+}
+
+int arch_cpu_init(void)
+{
+    static const struct { enum ist_slot slot; unsigned vector; } ists[] = {
+        { IST_DOUBLE_FAULT, 8 }, { IST_NMI, 2 }, { IST_MACHINE_CHECK, 18 },
+    };
+    struct tss *tss = &boot_cpu.tss;
+    for (size_t i = 0; i < sizeof(ists) / sizeof(ists[0]); i++) {
+        uint64_t top = vm_stack_alloc(IST_STACK_PAGES);
+        if (!top)
+            return E_NOMEM;
+        tss->ist[ists[i].slot - 1] = top;
+    }
+    tss->iomap_base = sizeof(struct tss); /* no I/O bitmap yet: ports denied */
+
+    uint64_t base = (uint64_t)(uintptr_t)tss, limit = sizeof(struct tss) - 1;
+    boot_cpu.gdt[TSS_SEL / 8] = (limit & 0xFFFF) | (base & 0xFFFFFF) << 16 |
+                                0x89ull << 40 | /* present, 64-bit TSS */
+                                ((limit >> 16) & 0xF) << 48 |
+                                ((base >> 24) & 0xFF) << 56;
+    boot_cpu.gdt[TSS_SEL / 8 + 1] = base >> 32;
+    __asm__ volatile("ltr %w0" : : "r"(TSS_SEL));
+    for (size_t i = 0; i < sizeof(ists) / sizeof(ists[0]); i++)
+        idt_set_ist(ists[i].vector, ists[i].slot);
+    return E_OK;
 }
 
 void arch_early_init(void)

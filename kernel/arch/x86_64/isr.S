@@ -1,9 +1,9 @@
 /*
- * isr.S: entry stubs for the 32 CPU exceptions.  Each stub makes the stack
- * look the same (an error code, zero where the CPU pushes none, and the
- * vector number), saves the general registers as a struct cpu_frame and
- * calls exception_dispatch().  Hardware interrupts arrive with the APIC
- * work of a later stage.
+ * isr.S: entry stubs for all 256 interrupt vectors.  Each stub makes the
+ * stack look the same (an error code, zero where the CPU pushes none, and
+ * the vector number), saves the general registers as a struct cpu_frame
+ * and calls exception_dispatch() for vectors 0-31 or irq_dispatch() for
+ * the rest (device interrupts, the APIC timer, spurious interrupts).
  */
 #define EXC_NOERR(n) \
     .global isr_##n; isr_##n: pushq $0; pushq $n; jmp isr_common
@@ -20,7 +20,22 @@ EXC_NOERR(20); EXC_ERR(21);   EXC_NOERR(22); EXC_NOERR(23)
 EXC_NOERR(24); EXC_NOERR(25); EXC_NOERR(26); EXC_NOERR(27)
 EXC_NOERR(28); EXC_ERR(29);   EXC_ERR(30);   EXC_NOERR(31)
 
-isr_common:
+/* Vectors 32-255: no error code. */
+    .altmacro
+    .macro IRQ_STUB n
+    .global isr_\n
+isr_\n:
+    pushq $0
+    pushq $\n
+    jmp irq_common
+    .endm
+    .set vec, 32
+    .rept 224
+    IRQ_STUB %vec
+    .set vec, vec + 1
+    .endr
+
+    .macro SAVE_REGS
     pushq %rax
     pushq %rbx
     pushq %rcx
@@ -37,8 +52,9 @@ isr_common:
     pushq %r14
     pushq %r15
     cld
-    movq %rsp, %rdi
-    call exception_dispatch
+    .endm
+
+    .macro RESTORE_REGS_AND_RETURN
     popq %r15
     popq %r14
     popq %r13
@@ -56,6 +72,19 @@ isr_common:
     popq %rax
     addq $16, %rsp
     iretq
+    .endm
+
+irq_common:
+    SAVE_REGS
+    movq %rsp, %rdi
+    call irq_dispatch
+    RESTORE_REGS_AND_RETURN
+
+isr_common:
+    SAVE_REGS
+    movq %rsp, %rdi
+    call exception_dispatch
+    RESTORE_REGS_AND_RETURN
 
     .section .rodata
     .balign 8
@@ -65,3 +94,13 @@ isr_table:
     .quad isr_8,  isr_9,  isr_10, isr_11, isr_12, isr_13, isr_14, isr_15
     .quad isr_16, isr_17, isr_18, isr_19, isr_20, isr_21, isr_22, isr_23
     .quad isr_24, isr_25, isr_26, isr_27, isr_28, isr_29, isr_30, isr_31
+    .macro ISR_ENTRY n
+    .quad isr_\n
+    .endm
+    .set vec, 32
+    .rept 224
+    ISR_ENTRY %vec
+    .set vec, vec + 1
+    .endr
+
+    .section .note.GNU-stack, "", @progbits

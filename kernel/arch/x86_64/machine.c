@@ -50,3 +50,14 @@ void arch_stack_walk(uint64_t frame, unsigned depth,
         frame = next;
     }
 }
+
+void arch_switch_stack(uint64_t top, void (*fn)(void *), void *arg)
+{
+    /* A zero frame pointer and return address end backtraces here. */
+    __asm__ volatile("mov %0, %%rsp\n\t"
+                     "xor %%ebp, %%ebp\n\t"
+                     "push $0\n\t"
+                     "jmp *%1"
+                     : : "r"(top), "r"(fn), "D"(arg) : "memory");
+    __builtin_unreachable();
+}

@@ -9,12 +9,17 @@
 /* CPU tables (GDT, IDT) and the switch to kernel-only mappings. */
 void arch_early_init(void);
 
+/* Per-CPU tables that need allocated memory (the TSS and its separate
+ * stacks for double faults, NMIs and machine checks); after vm_init. */
+int arch_cpu_init(void);
+
+/* Continues in fn(arg) on the stack whose top is given; never returns. */
+__attribute__((noreturn)) void arch_switch_stack(uint64_t top,
+                                                 void (*fn)(void *), void *arg);
+
 /* The early console(s) of the platform, e.g. COM1 on a PC. */
 void arch_console_init(void);
 
-/* A virtual address through which [phys, phys + size) can be accessed, or
- * NULL if it cannot be mapped. */
-void *arch_map_phys(uint64_t phys, uint64_t size);
 
 /* Physical range occupied by the kernel image, for overlap checks. */
 void arch_kernel_image(uint64_t *start, uint64_t *end);

@@ -5,6 +5,7 @@
 #ifndef KERNEL_SELFTEST_H
 #define KERNEL_SELFTEST_H
 
+#include <kernel/acpi.h>
 #include <kernel/multiboot2.h>
 #include <stdbool.h>
 
@@ -14,6 +15,7 @@ struct selftest_env {
     const void *initrd;      /* NULL if absent or rejected */
     size_t initrd_size;
     const char *cmdline;
+    const struct acpi_info *acpi;
 };
 
 struct selftest {

@@ -1,0 +1,27 @@
+/* Kernel-internal error codes.  Functions that can fail return E_OK (0) or
+ * one of these negative values; the error numbers of the user ABI are a
+ * separate set. */
+#ifndef KERNEL_ERROR_H
+#define KERNEL_ERROR_H
+
+enum {
+    E_OK    = 0,
+    E_INVAL = -1, /* invalid argument, or a request that contradicts state */
+    E_NOMEM = -2, /* out of memory */
+    E_BUSY  = -3, /* the object is still in use */
+    E_RANGE = -4, /* an address or size outside what is managed */
+};
+
+static inline const char *error_name(int err)
+{
+    switch (err) {
+    case E_OK:    return "ok";
+    case E_INVAL: return "invalid argument";
+    case E_NOMEM: return "out of memory";
+    case E_BUSY:  return "busy";
+    case E_RANGE: return "out of range";
+    default:      return "unknown error";
+    }
+}
+
+#endif
