@@ -4,10 +4,12 @@
  * "selftest: NAME: FAIL: reason", then a final "selftest: N passed, N
  * failed" line, and the machine exits with the result (QEMU's
  * isa-debug-exit), so the boot-test harness reads a status, not a timeout.
- * Two options let the harness prove that failures are seen:
- * `selftest.inject_failure` adds a failing test, and `selftest.crash=panic`
- * or `selftest.crash=null` (a NULL dereference, so a page fault) stops the
- * kernel before the tests, through the same paths real bugs take.
+ * Options let the harness prove that failures are seen and protections
+ * hold: `selftest.inject_failure` adds a failing test, and
+ * `selftest.crash=KIND` stops the kernel before the tests through the same
+ * paths real bugs take: `panic`, `null` (a NULL read), `write-rodata`
+ * (W^X), `exec-data` (NX) or `stack-overflow` (the guard page, reported
+ * as a double fault on its own stack).
  */
 #include <kernel/arch.h>
 #include <stdint.h>
@@ -19,19 +21,37 @@
 
 extern const struct selftest selftest_start[], selftest_end[];
 
+extern char kernel_rodata_start[];
+static volatile unsigned recursion_limit = ~0u;
+static uint8_t data_code[] = { 0xC3 }; /* "ret", in a no-execute page */
+
+__attribute__((noinline)) static unsigned recurse(unsigned depth)
+{
+    volatile char frame[512];
+    frame[0] = (char)depth;
+    if (depth >= recursion_limit)
+        return 0;
+    return recurse(depth + 1) + (unsigned)frame[0]; /* not a tail call */
+}
+
 /* Not inlined, so that the panic names this function. */
 __attribute__((noinline)) static void crash_if_asked(const char *cmdline)
 {
     char how[16];
     if (cmdline_get(cmdline, "selftest.crash", how, sizeof(how)) < 0)
         return;
+    log_info("selftest: crashing on purpose: %s", how);
     if (strcmp(how, "panic") == 0)
         panic("deliberate panic requested by selftest.crash=panic");
-    if (strcmp(how, "null") == 0) {
-        log_info("selftest: reading through a NULL pointer");
+    else if (strcmp(how, "null") == 0)
         (void)*(volatile uint64_t *)NULL;
-    }
-    log_warn("selftest: unknown selftest.crash '%s' (panic, null)", how);
+    else if (strcmp(how, "write-rodata") == 0)
+        *(volatile char *)kernel_rodata_start = 0;
+    else if (strcmp(how, "exec-data") == 0)
+        ((void (*)(void))(uintptr_t)data_code)();
+    else if (strcmp(how, "stack-overflow") == 0)
+        recurse(0);
+    log_warn("selftest: selftest.crash=%s did not stop the kernel", how);
 }
 
 void selftest_run_all(const struct selftest_env *env)

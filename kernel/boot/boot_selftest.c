@@ -5,6 +5,7 @@
  */
 #include <kernel/cmdline.h>
 #include <kernel/fbcon.h>
+#include <kernel/heap.h>
 #include <kernel/font.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -82,25 +83,29 @@ SELFTEST(fbcon_draws_glyphs)
  * outside the structure, keeping the tags before it. */
 SELFTEST(boot_info_damaged_copy_is_contained)
 {
-    static uint8_t copy[8192] __attribute__((aligned(8)));
     static struct mb2_info parsed;
     uint32_t total = env->boot->total_size;
-    if (total > sizeof(copy) || total < 24)
-        return "boot information too large or small to copy";
+    uint8_t *copy = kmalloc(total); /* 8-byte aligned, as the parser needs */
+    if (!copy)
+        return "no memory for a copy";
+    const char *err = NULL;
     memcpy(copy, env->boot_raw, total);
     if (mb2_parse(copy, total - 8, &parsed, quiet, NULL) != -1)
-        return "total size beyond the readable bytes accepted";
+        err = "total size beyond the readable bytes accepted";
 
     memcpy(copy, env->boot_raw, total);
     uint32_t first_size, huge = 0x7ffffff0;
     memcpy(&first_size, copy + 12, 4);
     uint32_t second = 8 + ((first_size + 7) & ~7u);
-    if (second + 8 > total)
-        return "boot information has a single tag";
-    memcpy(copy + second + 4, &huge, 4);
-    if (mb2_parse(copy, total, &parsed, quiet, NULL) != 0 || parsed.errors == 0)
-        return "oversized tag not reported";
-    if (parsed.tag_count != 1)
-        return "tags after the oversized one were read";
-    return NULL;
+    if (!err && second + 8 > total)
+        err = "boot information has a single tag";
+    if (!err) {
+        memcpy(copy + second + 4, &huge, 4);
+        if (mb2_parse(copy, total, &parsed, quiet, NULL) != 0 || parsed.errors == 0)
+            err = "oversized tag not reported";
+        else if (parsed.tag_count != 1)
+            err = "tags after the oversized one were read";
+    }
+    kfree(copy);
+    return err;
 }

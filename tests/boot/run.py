@@ -54,7 +54,7 @@ def clean(text):
 
 
 def boot(name, iso, *, uefi=False, usb=False, entry="atom", options="",
-         vga=True, machine=None, memory="256M", wait_exit=False):
+         vga=True, machine=None, memory="256M", wait_exit=False, extra=()):
     os.makedirs(WORK, exist_ok=True)
     log = os.path.join(WORK, name + ".serial")
     if os.path.exists(log):
@@ -66,7 +66,7 @@ def boot(name, iso, *, uefi=False, usb=False, entry="atom", options="",
     cmd = qemu.qemu_command(
         iso, uefi=uefi, usb=usb, machine=machine, memory=memory, vga=vga,
         smbios=smbios, vars_file=os.path.join(WORK, name + ".vars.fd"),
-        extra=["-display", "none", "-serial", "file:" + log])
+        extra=["-display", "none", "-serial", "file:" + log] + list(extra))
     timeout = UEFI_TIMEOUT if uefi else BIOS_TIMEOUT
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -134,8 +134,13 @@ def matches(pattern):
 
 
 def no_warnings(b):
-    bad = [l for l in b.kernel_lines() if l.startswith(("warning:", "error:"))]
-    return not bad, "prints no warnings or errors" + (f" (first: {bad[0]})" if bad else "")
+    """No warning or error until the boot is complete (self-tests provoke
+    some on purpose afterwards)."""
+    lines = b.kernel_lines()
+    if COMPLETE in lines:
+        lines = lines[:lines.index(COMPLETE)]
+    bad = [l for l in lines if l.startswith(("warning:", "error:"))]
+    return not bad, "boots without warnings or errors" + (f" (first: {bad[0]})" if bad else "")
 
 
 def lists_initrd(b):
@@ -209,6 +214,9 @@ def cases(iso, initrd):
     os.makedirs(WORK, exist_ok=True)
     bad_sum, sum_off = corrupt_iso(iso, initrd, "checksum", "checksum")
     bad_size, size_off = corrupt_iso(iso, initrd, "size", "size")
+    selftest_checks = [exits(qemu.EXIT_PASS), matches(r"^selftest: \d+ passed, 0 failed"),
+                       no_warnings]
+    above_4g = matches(r"^memory: .*highest address 0x[1-9a-f][0-9a-f]{8} ")
     default_checks = [completes, no_warnings, lists_initrd,
                       matches(r"^vm: kernel W\^X, NX on, .* WP on"),
                       matches(r"^memory: \d+ KiB usable, \d+ KiB managed, \d+ KiB free"),
@@ -265,8 +273,43 @@ def cases(iso, initrd):
              matches(r"^  #0 0x[0-9a-f]{16} crash_if_asked\+0x[0-9a-f]+$"),
              matches(r"^  #\d+ 0x[0-9a-f]{16} kernel_main_late\+0x[0-9a-f]+$")],
              entry="selftest", options="selftest.crash=null", wait_exit=True),
+        # Protections hold: W^X, NX, guard pages with a separate stack for
+        # double faults.  Each is a real fault, reported by function name.
+        Case("rodata-write-faults", [exits(qemu.EXIT_FAIL),
+             matches(r"^PANIC: crash_if_asked\+0x[0-9a-f]+: page fault at 0xffffffff8[0-9a-f]+ "
+                     r"\(protection violation, write, kernel\)")],
+             entry="selftest", options="selftest.crash=write-rodata", wait_exit=True),
+        Case("data-exec-faults", [exits(qemu.EXIT_FAIL),
+             matches(r"^PANIC: 0xffffffff8[0-9a-f]+: page fault at 0xffffffff8[0-9a-f]+ "
+                     r"\(protection violation, read, kernel, instruction fetch\)"),
+             matches(r"^  #\d+ 0x[0-9a-f]{16} selftest_run_all\+0x[0-9a-f]+$")],
+             entry="selftest", options="selftest.crash=exec-data", wait_exit=True),
+        Case("stack-overflow-double-faults", [exits(qemu.EXIT_FAIL),
+             matches(r"^PANIC: recurse(\.\w+)*\+0x[0-9a-f]+: exception 8 \(double fault\)")],
+             entry="selftest", options="selftest.crash=stack-overflow", wait_exit=True),
         Case("bad-option-warns", [completes, has("warning: cmdline: unknown loglevel 'loud'")],
              options="loglevel=loud"),
+        # The machine matrix: memory from 32 MiB to 8 GiB (above 4 GiB too),
+        # pc and q35, CPUs with and without NX, SMEP and SMAP, BIOS and UEFI;
+        # each runs the whole self-test suite.
+        Case("m32-bios-pc", selftest_checks, entry="selftest", wait_exit=True,
+             memory="32M"),
+        Case("m128-bios-q35", selftest_checks, entry="selftest", wait_exit=True,
+             memory="128M", machine="q35"),
+        Case("m4g-bios-pc", selftest_checks + [above_4g], entry="selftest",
+             wait_exit=True, memory="4G"),
+        Case("m8g-bios-q35", selftest_checks + [above_4g], entry="selftest",
+             wait_exit=True, memory="8G", machine="q35"),
+        Case("m8g-uefi-q35", selftest_checks + [above_4g], entry="selftest",
+             wait_exit=True, memory="8G", uefi=True),
+        Case("m128-uefi-pc", selftest_checks, entry="selftest", wait_exit=True,
+             memory="128M", uefi=True, machine="pc"),
+        Case("cpu-max", selftest_checks + [has("NX on, SMEP on, SMAP on, UMIP on")],
+             entry="selftest", wait_exit=True, extra=["-cpu", "max"]),
+        Case("cpu-no-nx", selftest_checks + [has("NX absent, SMEP absent, SMAP absent")],
+             entry="selftest", wait_exit=True, extra=["-cpu", "qemu64,-nx"]),
+        Case("cpu-max-uefi", selftest_checks + [has("SMEP on, SMAP on")],
+             entry="selftest", wait_exit=True, uefi=True, extra=["-cpu", "max"]),
         # make debug: the gdb script connects and stops at kernel_main.
         Case("gdb-script", [matches(r"Breakpoint 1, kernel_main \(magic=920085129"),
              has("kernel_main in section .text")], runner=debug_boot),

@@ -16,7 +16,8 @@
 #include <kernel/time.h>
 #include <kernel/vm.h>
 
-#define CALIBRATION_NS   50000000ull /* 50 ms */
+#define CALIBRATION_NS   20000000ull /* 20 ms per round */
+#define CALIBRATION_ROUNDS 3          /* the median resists emulator jitter */
 #define HPET_CAPS        0x000
 #define HPET_CONFIG      0x010
 #define HPET_COUNTER     0x0F0
@@ -93,6 +94,12 @@ uint64_t time_reference_tsc_cycles(uint64_t ns)
     return rdtsc() - start;
 }
 
+static uint64_t median3(const uint64_t v[3])
+{
+    uint64_t lo = v[0] < v[1] ? v[0] : v[1], hi = v[0] < v[1] ? v[1] : v[0];
+    return v[2] < lo ? lo : v[2] > hi ? hi : v[2];
+}
+
 static void on_tick(void *ctx)
 {
     (void)ctx;
@@ -114,17 +121,22 @@ int time_init(const struct acpi_info *acpi)
         cal.tsc_invariant = r[3] & (1u << 8);
     }
 
+    uint64_t tsc_rates[CALIBRATION_ROUNDS], lapic_rates[CALIBRATION_ROUNDS];
     lapic_write(LAPIC_TIMER_DIV, LAPIC_DIVIDE_16);
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
-    lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
-    uint64_t tsc0 = rdtsc();
-    reference_wait(CALIBRATION_NS);
-    uint64_t tsc1 = rdtsc();
-    uint32_t remaining = lapic_read(LAPIC_TIMER_COUNT);
+    for (int i = 0; i < CALIBRATION_ROUNDS; i++) {
+        lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
+        uint64_t tsc0 = rdtsc();
+        reference_wait(CALIBRATION_NS);
+        uint64_t tsc1 = rdtsc();
+        uint32_t remaining = lapic_read(LAPIC_TIMER_COUNT);
+        tsc_rates[i] = (tsc1 - tsc0) * (NS_PER_SEC / CALIBRATION_NS);
+        lapic_rates[i] = (uint64_t)(0xFFFFFFFFu - remaining) * (NS_PER_SEC / CALIBRATION_NS);
+    }
     lapic_write(LAPIC_TIMER_INIT, 0);
-
-    cal.tsc_hz = (tsc1 - tsc0) * (NS_PER_SEC / CALIBRATION_NS);
-    cal.lapic_timer_hz = (uint64_t)(0xFFFFFFFFu - remaining) * (NS_PER_SEC / CALIBRATION_NS);
+    cal.tsc_hz = median3(tsc_rates);
+    cal.lapic_timer_hz = median3(lapic_rates);
+    uint64_t tsc0 = rdtsc();
     if (cal.tsc_hz < 1000000 || cal.lapic_timer_hz < 10000) {
         log_error("time: calibration against the %s failed (TSC %llu Hz, "
                   "APIC timer %llu Hz)", cal.reference,

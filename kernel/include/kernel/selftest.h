@@ -24,11 +24,11 @@ struct selftest {
 };
 
 #define SELFTEST(fn_name)                                                    \
-    static const char *fn_name(const struct selftest_env *env);              \
+    static const char *fn_name(const struct selftest_env *env);               \
     static const struct selftest selftest_##fn_name                          \
         __attribute__((used, section(".selftest"), aligned(8))) = {          \
             #fn_name, fn_name };                                             \
-    static const char *fn_name(const struct selftest_env *env)
+    static const char *fn_name(__attribute__((unused)) const struct selftest_env *env)
 
 /* Runs every test, prints a summary and ends the machine with its status. */
 __attribute__((noreturn)) void selftest_run_all(const struct selftest_env *env);
