@@ -201,16 +201,29 @@ static const void *load_initrd(const struct mb2_info *info, uint32_t info_phys,
     return archive;
 }
 
+/* ACPI tables lie in memory the firmware describes: a table is mapped
+ * only if it sits inside one memory-map entry (RAM, ACPI or reserved), so
+ * a corrupt pointer cannot make the parser read device registers. */
 static const void *acpi_map(void *ctx, uint64_t phys, uint64_t len)
 {
-    (void)ctx;
-    return vm_map_physical(phys, len, VM_CACHE_WB);
+    const struct mb2_info *boot = ctx;
+    struct mem_region r;
+    if (len == 0 || phys + len < phys)
+        return NULL;
+    for (size_t i = 0; i < mb2_mmap_count(boot); i++) {
+        if (mb2_mmap_entry(boot, i, &r) && r.type != MEM_BAD &&
+            phys >= r.base && phys + len <= r.base + r.length)
+            return vm_map_physical(phys, len, VM_CACHE_WB);
+    }
+    log_warn("acpi: table at %#llx (%llu bytes) is outside the memory map; "
+             "not read", (unsigned long long)phys, (unsigned long long)len);
+    return NULL;
 }
 
 static void start_acpi_and_time(void)
 {
     acpi_parse(boot_info.rsdp, boot_info.rsdp_length, boot_info.rsdp_revision,
-               acpi_map, NULL, &acpi);
+               acpi_map, &boot_info, &acpi);
     acpi_log_summary(&acpi);
     if (irq_init(&acpi) != E_OK)
         panic("no usable interrupt controller");

@@ -40,6 +40,7 @@ int main(void)
     srunner_add_suite(sr, suite_string());
     srunner_add_suite(sr, suite_ksyms());
     srunner_add_suite(sr, suite_calendar());
+    srunner_add_suite(sr, suite_acpi());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

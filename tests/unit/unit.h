@@ -12,6 +12,7 @@ Suite *suite_cmdline(void);
 Suite *suite_string(void);
 Suite *suite_ksyms(void);
 Suite *suite_calendar(void);
+Suite *suite_acpi(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {
