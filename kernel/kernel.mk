@@ -4,8 +4,10 @@
 # Debian PSF font at build time (scripts/psf2c.c).
 
 KERNEL_ELF  := $(BUILD)/kernel/atom.elf
-KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/boot/*.c kernel/mm/*.c \
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/boot/*.c kernel/mm/*.c kernel/proc/*.c \
 	kernel/acpi/*.c kernel/console/*.c $(ARCH_DIR)/*.c $(ARCH_DIR)/*.S)
+KERNEL_PENDING := kernel/proc/elf.c kernel/proc/user_stack.c
+KERNEL_SRCS := $(filter-out $(KERNEL_PENDING),$(KERNEL_SRCS))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) \
 	$(BUILD)/kernel/console/font_data.c.o
 

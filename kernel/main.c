@@ -25,6 +25,7 @@
 #include <kernel/panic.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
+#include <kernel/thread.h>
 #include <kernel/time.h>
 #include <kernel/ustar.h>
 #include <kernel/vm.h>
@@ -241,9 +242,10 @@ static void start_acpi_and_time(void)
                  (long long)rtc_to_unix(&t));
 }
 
-static void kernel_main_late(void *arg)
+static void kernel_main_late(void *stack_top)
 {
-    (void)arg;
+    if (sched_init((uint64_t)(uintptr_t)stack_top) != E_OK)
+        panic("out of memory for the scheduler");
     start_framebuffer_console(&boot_info, kernel_cmdline);
     summarize_memory(&boot_info);
     mm_log_summary();
@@ -261,8 +263,7 @@ static void kernel_main_late(void *arg)
                                     initrd, initrd_size, kernel_cmdline, &acpi };
         selftest_run_all(&env);
     }
-    for (;;)
-        __asm__ volatile("hlt");
+    thread_exit(0); /* the idle thread takes over */
 }
 
 void kernel_main(uint32_t magic, uint32_t info_phys)
@@ -300,5 +301,5 @@ void kernel_main(uint32_t magic, uint32_t info_phys)
     uint64_t stack = vm_stack_alloc(KERNEL_STACK_PAGES);
     if (!stack)
         panic("out of memory for the kernel stack");
-    arch_switch_stack(stack, kernel_main_late, NULL);
+    arch_switch_stack(stack, kernel_main_late, (void *)(uintptr_t)stack);
 }

@@ -220,3 +220,8 @@ void exception_dispatch(struct cpu_frame *f)
                      (unsigned long long)f->vector, name,
                      (unsigned long long)f->error_code);
 }
+
+void arch_set_kernel_stack(uint64_t top)
+{
+    boot_cpu.tss.rsp[0] = top;
+}

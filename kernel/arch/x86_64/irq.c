@@ -17,6 +17,7 @@
 #include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
+#include <kernel/thread.h>
 #include <kernel/vm.h>
 
 #define PIC1_CMD  0x20
@@ -283,6 +284,8 @@ void irq_dispatch(struct cpu_frame *f)
     else
         log_warn("irq: interrupt on vector %u with no handler", vector);
     lapic_eoi();
+    /* After the EOI, so the timer keeps ticking for whoever runs next. */
+    sched_preempt_if_needed();
 }
 
 const struct irq_stats *irq_stats(void)

@@ -61,3 +61,21 @@ void arch_switch_stack(uint64_t top, void (*fn)(void *), void *arg)
                      : : "r"(top), "r"(fn), "D"(arg) : "memory");
     __builtin_unreachable();
 }
+
+void arch_thread_start(void);
+
+uint64_t arch_thread_stack_init(uint64_t top, int (*entry)(void *), void *arg)
+{
+    /* Frame popped by arch_context_switch: r15 r14 r13 r12 rbx rbp, then
+     * the return address.  The return into arch_thread_start happens at
+     * the alignment a call would leave, so its own calls are aligned. */
+    uint64_t *sp = (uint64_t *)(uintptr_t)(top - 16);
+    *--sp = (uint64_t)(uintptr_t)arch_thread_start;
+    *--sp = 0;                            /* rbp: ends backtraces */
+    *--sp = 0;                            /* rbx */
+    *--sp = (uint64_t)(uintptr_t)entry;   /* r12 */
+    *--sp = (uint64_t)(uintptr_t)arg;     /* r13 */
+    *--sp = 0;                            /* r14 */
+    *--sp = 0;                            /* r15 */
+    return (uint64_t)(uintptr_t)sp;
+}

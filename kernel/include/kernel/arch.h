@@ -4,6 +4,7 @@
 #define KERNEL_ARCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* CPU tables (GDT, IDT) and the switch to kernel-only mappings. */
@@ -16,6 +17,24 @@ int arch_cpu_init(void);
 /* Continues in fn(arg) on the stack whose top is given; never returns. */
 __attribute__((noreturn)) void arch_switch_stack(uint64_t top,
                                                  void (*fn)(void *), void *arg);
+
+/* FPU/vector state of threads: turned on once per CPU, then saved and
+ * restored at every switch in a buffer of arch_fpu_state_size() bytes
+ * (64-byte aligned). */
+void arch_fpu_init(void);
+size_t arch_fpu_state_size(void);
+void arch_fpu_state_init(void *area);
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+
+/* Prepares a new thread's kernel stack so that switching to it calls
+ * entry(arg) with interrupts on; returns the stack pointer to switch to. */
+uint64_t arch_thread_stack_init(uint64_t top, int (*entry)(void *), void *arg);
+/* Saves callee-saved state on the current stack into *save_sp and resumes
+ * the thread whose stack pointer is load_sp. */
+void arch_context_switch(uint64_t *save_sp, uint64_t load_sp);
+/* The stack the CPU uses when entering the kernel from user mode. */
+void arch_set_kernel_stack(uint64_t top);
 
 /* The early console(s) of the platform, e.g. COM1 on a PC. */
 void arch_console_init(void);

@@ -10,6 +10,8 @@ enum {
     E_NOMEM = -2, /* out of memory */
     E_BUSY  = -3, /* the object is still in use */
     E_RANGE = -4, /* an address or size outside what is managed */
+    E_FAULT = -5, /* a user address that cannot be read or written */
+    E_TIMEOUT = -6, /* a wait ended by its timeout */
 };
 
 static inline const char *error_name(int err)
@@ -20,6 +22,8 @@ static inline const char *error_name(int err)
     case E_NOMEM: return "out of memory";
     case E_BUSY:  return "busy";
     case E_RANGE: return "out of range";
+    case E_FAULT: return "bad address";
+    case E_TIMEOUT: return "timed out";
     default:      return "unknown error";
     }
 }

@@ -1,7 +1,8 @@
-/* Spinlocks.  A test-and-test-and-set lock on GCC's atomic builtins, so the
- * same code builds in the kernel and in the host unit tests.  Interrupt
- * masking around a lock is the caller's business until interrupts can
- * reach code that takes locks. */
+/* Spinlocks.  Taking a lock also disables interrupts on this CPU (and
+ * releasing it restores them), so a lock holder is never interrupted or
+ * preempted: no interrupt handler can spin on a lock its own CPU holds,
+ * and the scheduler never switches away from a lock holder.  Host unit
+ * tests (a hosted build) have no interrupts to mask. */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
@@ -9,21 +10,58 @@
 
 typedef struct {
     volatile int locked;
+    unsigned long saved_flags;
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0 }
+#define SPINLOCK_INIT { 0, 0 }
+
+#if __STDC_HOSTED__
+static inline unsigned long spin_irq_save(void) { return 0; }
+static inline void spin_irq_restore(unsigned long flags) { (void)flags; }
+#else
+static inline unsigned long spin_irq_save(void)
+{
+    unsigned long flags;
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+    return flags;
+}
+
+static inline void spin_irq_restore(unsigned long flags)
+{
+    if (flags & (1ul << 9))
+        __asm__ volatile("sti" ::: "memory");
+}
+#endif
 
 static inline void spin_lock(spinlock_t *l)
 {
+    unsigned long flags = spin_irq_save();
     for (;;) {
         if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-            return;
+            break;
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
             __builtin_ia32_pause();
     }
+    l->saved_flags = flags;
 }
 
 static inline void spin_unlock(spinlock_t *l)
+{
+    unsigned long flags = l->saved_flags;
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+    spin_irq_restore(flags);
+}
+
+/* The raw halves, for code that manages the interrupt flag itself (the
+ * scheduler, whose lock is released by the next thread after a switch). */
+static inline void spin_acquire(spinlock_t *l)
+{
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+            __builtin_ia32_pause();
+}
+
+static inline void spin_release(spinlock_t *l)
 {
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }

@@ -1,0 +1,407 @@
+/*
+ * sched.c: the scheduler.
+ *
+ * Each CPU has a run queue: one FIFO per priority and a bitmap of the
+ * non-empty ones, so picking the next thread is a find-highest-bit and a
+ * pop.  The running thread is not on the queue.  A thread that uses up its
+ * time slice (counted by the timer tick) goes to the back of its
+ * priority's queue; a thread woken at a higher priority than the running
+ * one preempts it at the end of the interrupt that woke it.  When nothing
+ * is ready the CPU runs its idle thread, which halts until an interrupt.
+ *
+ * Locking: the run queue's lock, with interrupts off, covers the queue,
+ * the sleep list and every thread state change on that CPU.  It is taken
+ * by the outgoing thread and released by the incoming one after the stack
+ * switch (sched_finish_switch).  Wait queues have their own locks, always
+ * taken before a run queue's.
+ */
+#include <kernel/arch.h>
+#include <kernel/error.h>
+#include <kernel/heap.h>
+#include <kernel/irq.h>
+#include <kernel/log.h>
+#include <kernel/string.h>
+#include <kernel/thread.h>
+#include <kernel/time.h>
+#include <kernel/vm.h>
+
+#include <kernel/process.h>
+
+static struct cpu boot_cpu;
+static struct thread *switch_prev[1]; /* per CPU: the thread switched away from */
+static struct thread *sleepers;       /* sorted by wake_at; under rq lock */
+static uint64_t threads_created, threads_freed;
+
+/* The first thing a thread does after a switch lands on it (also called
+ * from arch_thread_start for new threads). */
+void sched_finish_switch(void);
+
+static unsigned long sched_lock(struct cpu *c)
+{
+    unsigned long flags = irq_save();
+    spin_acquire(&c->rq.lock);
+    return flags;
+}
+
+static void rq_push(struct cpu *c, struct thread *t)
+{
+    struct run_queue *rq = &c->rq;
+    t->next = NULL;
+    if (rq->tail[t->priority])
+        rq->tail[t->priority]->next = t;
+    else
+        rq->head[t->priority] = t;
+    rq->tail[t->priority] = t;
+    rq->bitmap |= 1u << t->priority;
+    rq->count++;
+}
+
+static struct thread *rq_pop(struct cpu *c)
+{
+    struct run_queue *rq = &c->rq;
+    if (!rq->bitmap)
+        return NULL;
+    unsigned p = 31 - (unsigned)__builtin_clz(rq->bitmap);
+    struct thread *t = rq->head[p];
+    rq->head[p] = t->next;
+    if (!rq->head[p]) {
+        rq->tail[p] = NULL;
+        rq->bitmap &= ~(1u << p);
+    }
+    rq->count--;
+    t->next = NULL;
+    return t;
+}
+
+static void rq_remove(struct cpu *c, struct thread *t)
+{
+    struct run_queue *rq = &c->rq;
+    struct thread **pp = &rq->head[t->priority], *prev = NULL;
+    while (*pp && *pp != t) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (!*pp)
+        return;
+    *pp = t->next;
+    if (rq->tail[t->priority] == t)
+        rq->tail[t->priority] = prev;
+    if (!rq->head[t->priority])
+        rq->bitmap &= ~(1u << t->priority);
+    rq->count--;
+    t->next = NULL;
+}
+
+/* Makes a blocked or sleeping thread ready; rq lock held. */
+static void make_ready(struct cpu *c, struct thread *t)
+{
+    t->state = THREAD_READY;
+    rq_push(c, t);
+    if (c->current == c->idle || t->priority > c->current->priority)
+        c->need_resched = true;
+}
+
+static void sleepers_remove(struct thread *t)
+{
+    for (struct thread **pp = &sleepers; *pp; pp = &(*pp)->sleep_next) {
+        if (*pp == t) {
+            *pp = t->sleep_next;
+            t->sleep_next = NULL;
+            return;
+        }
+    }
+}
+
+static void sleepers_insert(struct thread *t)
+{
+    struct thread **pp = &sleepers;
+    while (*pp && (*pp)->wake_at <= t->wake_at)
+        pp = &(*pp)->sleep_next;
+    t->sleep_next = *pp;
+    *pp = t;
+}
+
+/* Picks the next thread and switches to it; rq lock held, interrupts off.
+ * Returns (in the context of the thread that called it) once that thread
+ * runs again, with the lock released. */
+static void switch_locked(struct cpu *c)
+{
+    struct thread *prev = c->current;
+    if (prev->state == THREAD_RUNNING && prev != c->idle) {
+        prev->state = THREAD_READY;
+        rq_push(c, prev);
+    }
+    struct thread *next = rq_pop(c);
+    if (!next)
+        next = c->idle;
+    c->need_resched = false;
+    next->slice = SCHED_SLICE_TICKS;
+    if (next == prev) {
+        prev->state = THREAD_RUNNING;
+        spin_release(&c->rq.lock);
+        return;
+    }
+    next->state = THREAD_RUNNING;
+    next->on_cpu = true;
+    next->cpu = c;
+    c->current = next;
+    c->kernel_stack = next->stack_top;
+    c->context_switches++;
+    switch_prev[c->id] = prev;
+    arch_set_kernel_stack(next->stack_top);
+    process_switch_space(next);
+    arch_fpu_save(prev->fpu_state);
+    arch_fpu_restore(next->fpu_state);
+    arch_context_switch(&prev->saved_sp, next->saved_sp);
+    sched_finish_switch();
+}
+
+void sched_finish_switch(void)
+{
+    struct cpu *c = cpu_this();
+    struct thread *prev = switch_prev[c->id];
+    if (prev)
+        prev->on_cpu = false;
+    spin_release(&c->rq.lock);
+}
+
+static void schedule(void)
+{
+    struct cpu *c = cpu_this();
+    unsigned long flags = sched_lock(c);
+    switch_locked(c);
+    irq_restore(flags);
+}
+
+void thread_yield(void)
+{
+    schedule();
+}
+
+void sched_preempt_if_needed(void)
+{
+    struct cpu *c = cpu_this();
+    if (c->need_resched && c->current)
+        schedule();
+}
+
+void sched_tick(void)
+{
+    struct cpu *c = cpu_this();
+    if (!c->current)
+        return;
+    spin_acquire(&c->rq.lock);
+    c->current->ticks++;
+    if (c->current != c->idle && c->current->slice && --c->current->slice == 0)
+        c->need_resched = true;
+    uint64_t now = time_monotonic_ns();
+    while (sleepers && sleepers->wake_at <= now) {
+        struct thread *t = sleepers;
+        sleepers = t->sleep_next;
+        t->sleep_next = NULL;
+        if (t->waiting_on)
+            t->timed_out = true;
+        make_ready(c, t);
+    }
+    spin_release(&c->rq.lock);
+}
+
+struct thread *thread_current(void)
+{
+    return cpu_this()->current;
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+    struct cpu *c = cpu_this();
+    unsigned long flags = sched_lock(c);
+    struct thread *t = c->current;
+    t->wake_at = time_monotonic_ns() + ns;
+    t->state = THREAD_SLEEPING;
+    sleepers_insert(t);
+    switch_locked(c);
+    irq_restore(flags);
+}
+
+void thread_set_priority(struct thread *t, unsigned priority)
+{
+    if (priority >= SCHED_PRIORITIES)
+        priority = SCHED_PRIORITIES - 1;
+    struct cpu *c = t->cpu ? t->cpu : cpu_this();
+    unsigned long flags = sched_lock(c);
+    if (t->state == THREAD_READY) {
+        rq_remove(c, t);
+        t->priority = priority;
+        rq_push(c, t);
+    } else {
+        t->priority = priority;
+    }
+    if (c->current != t && t->state == THREAD_READY && priority > c->current->priority)
+        c->need_resched = true;
+    if (c->current == t && c->rq.bitmap >> priority > 1)
+        c->need_resched = true;
+    spin_release(&c->rq.lock);
+    irq_restore(flags);
+    sched_preempt_if_needed();
+}
+
+int wait_queue_wait(struct wait_queue *q, uint64_t timeout_ns)
+{
+    struct cpu *c = cpu_this();
+    struct thread *t = c->current;
+    unsigned long flags = irq_save();
+    spin_acquire(&q->lock);
+    t->next = NULL;
+    if (q->tail)
+        q->tail->next = t;
+    else
+        q->head = t;
+    q->tail = t;
+    t->waiting_on = q;
+    t->timed_out = false;
+    spin_acquire(&c->rq.lock);
+    spin_release(&q->lock);
+    t->state = THREAD_BLOCKED;
+    if (timeout_ns) {
+        t->wake_at = time_monotonic_ns() + timeout_ns;
+        sleepers_insert(t);
+    }
+    switch_locked(c);
+
+    /* Woken: by a waker (it dequeued us) or by the timeout (we are still
+     * queued and take ourselves out). */
+    spin_acquire(&q->lock);
+    bool timed_out = t->timed_out;
+    if (timed_out) {
+        struct thread **pp = &q->head, *prev = NULL;
+        while (*pp && *pp != t) {
+            prev = *pp;
+            pp = &(*pp)->next;
+        }
+        if (*pp) {
+            *pp = t->next;
+            if (q->tail == t)
+                q->tail = prev;
+        }
+    }
+    t->waiting_on = NULL;
+    t->next = NULL;
+    spin_release(&q->lock);
+    irq_restore(flags);
+    return timed_out ? E_TIMEOUT : E_OK;
+}
+
+static unsigned wake(struct wait_queue *q, bool all)
+{
+    unsigned long flags = irq_save();
+    spin_acquire(&q->lock);
+    unsigned woken = 0;
+    struct cpu *c = cpu_this();
+    while (q->head && (all || woken == 0)) {
+        struct thread *t = q->head;
+        q->head = t->next;
+        if (!q->head)
+            q->tail = NULL;
+        t->next = NULL;
+        spin_acquire(&c->rq.lock);
+        if (t->state == THREAD_BLOCKED && !t->timed_out) {
+            sleepers_remove(t);
+            make_ready(c, t);
+            woken++;
+        }
+        spin_release(&c->rq.lock);
+    }
+    spin_release(&q->lock);
+    irq_restore(flags);
+    return woken;
+}
+
+unsigned wait_queue_wake_one(struct wait_queue *q)
+{
+    return wake(q, false);
+}
+
+unsigned wait_queue_wake_all(struct wait_queue *q)
+{
+    return wake(q, true);
+}
+
+__attribute__((noreturn)) static int idle_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        irq_enable();
+        __asm__ volatile("hlt");
+        sched_preempt_if_needed();
+    }
+}
+
+/* Thread bookkeeping shared with thread.c. */
+struct thread *thread_alloc(const char *name, unsigned priority, size_t stack_pages);
+void thread_free(struct thread *t);
+void sched_make_ready(struct thread *t);
+__attribute__((noreturn)) void sched_exit_current(void);
+
+void sched_make_ready(struct thread *t)
+{
+    struct cpu *c = cpu_this();
+    unsigned long flags = sched_lock(c);
+    t->cpu = c;
+    make_ready(c, t);
+    threads_created++;
+    spin_release(&c->rq.lock);
+    irq_restore(flags);
+}
+
+__attribute__((noreturn)) void sched_exit_current(void)
+{
+    struct cpu *c = cpu_this();
+    irq_save();
+    spin_acquire(&c->rq.lock);
+    c->current->state = THREAD_DEAD;
+    switch_locked(c);
+    __builtin_unreachable(); /* a dead thread is never switched back to */
+}
+
+void sched_note_freed(void);
+
+void sched_note_freed(void)
+{
+    threads_freed++;
+}
+
+int sched_init(uint64_t boot_stack_top)
+{
+    struct cpu *c = &boot_cpu;
+    cpu_init_local(c, 0);
+    arch_fpu_init();
+    struct thread *boot = thread_alloc("kernel_main", THREAD_PRIORITY_DEFAULT, 0);
+    if (!boot)
+        return E_NOMEM;
+    boot->stack_top = boot_stack_top;
+    c->kernel_stack = boot_stack_top;
+    arch_set_kernel_stack(boot_stack_top);
+    boot->state = THREAD_RUNNING;
+    boot->on_cpu = true;
+    boot->cpu = c;
+    boot->slice = SCHED_SLICE_TICKS;
+    c->current = boot;
+    struct thread *idle = thread_alloc("idle", 0, 2);
+    if (!idle)
+        return E_NOMEM;
+    idle->saved_sp = arch_thread_stack_init(idle->stack_top, idle_loop, NULL);
+    idle->cpu = c;
+    idle->state = THREAD_READY;
+    c->idle = idle;
+    time_set_tick_hook(sched_tick);
+    return E_OK;
+}
+
+void sched_stats(struct sched_stats *out)
+{
+    struct cpu *c = cpu_this();
+    out->context_switches = c->context_switches;
+    out->ready = c->rq.count;
+    out->threads_created = threads_created;
+    out->threads_freed = threads_freed;
+}
