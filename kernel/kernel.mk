@@ -6,8 +6,6 @@
 KERNEL_ELF  := $(BUILD)/kernel/atom.elf
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/boot/*.c kernel/mm/*.c kernel/proc/*.c \
 	kernel/acpi/*.c kernel/console/*.c $(ARCH_DIR)/*.c $(ARCH_DIR)/*.S)
-KERNEL_PENDING := kernel/proc/elf.c kernel/proc/user_stack.c
-KERNEL_SRCS := $(filter-out $(KERNEL_PENDING),$(KERNEL_SRCS))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) \
 	$(BUILD)/kernel/console/font_data.c.o
 
@@ -18,7 +16,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
 	-ffreestanding -fno-builtin -fno-stack-protector -fno-common \
 	-fno-omit-frame-pointer -fno-strict-aliasing \
 	-nostdinc -isystem $(GCC_INCLUDE) \
-	-Ikernel/include -I$(ARCH_DIR)/include \
+	-Ikernel/include -Ikernel/include/abi -I$(ARCH_DIR)/include \
 	-DATOM_VERSION='"$(VERSION)"' -DATOM_ARCH='"$(ARCH)"' \
 	$(ARCH_CFLAGS) -MMD -MP
 

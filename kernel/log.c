@@ -3,17 +3,21 @@
  * buffer, prefixed by its level when it is not plain information, appended
  * to a ring buffer (so that consoles started later, and later `dmesg`, see
  * the boot from its start) and written to every console.  A line too long
- * for the buffer is cut and marked with "...".
+ * for the buffer is cut and marked with "...".  One lock covers the ring
+ * and the consoles, so lines from different threads never interleave and
+ * console drivers need no locks of their own.
  */
 #include <kernel/console.h>
 #include <kernel/fmt.h>
 #include <kernel/log.h>
+#include <kernel/spinlock.h>
 #include <kernel/string.h>
 
 #define LOG_LINE_MAX  512
 #define LOG_RING_SIZE (32 * 1024)
 
 static enum log_level current_level = LOG_INFO;
+static spinlock_t log_lock = SPINLOCK_INIT;
 static char ring[LOG_RING_SIZE];
 static size_t ring_head;   /* next write position */
 static size_t ring_filled; /* bytes held, up to LOG_RING_SIZE */
@@ -78,8 +82,10 @@ void log_vwrite(enum log_level level, const char *fmt, va_list ap)
         memcpy(line + n - 3, "...", 3);
     }
     line[n++] = '\n';
+    spin_lock(&log_lock);
     ring_append(line, n);
     console_write(line, n);
+    spin_unlock(&log_lock);
 }
 
 void log_write(enum log_level level, const char *fmt, ...)

@@ -23,6 +23,7 @@
 #include <kernel/mm.h>
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
+#include <kernel/process.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
 #include <kernel/thread.h>
@@ -242,10 +243,26 @@ static void start_acpi_and_time(void)
                  (long long)rtc_to_unix(&t));
 }
 
+/* The first user program: bin/init from the initrd. */
+static void start_init(const void *initrd, size_t initrd_size)
+{
+    static const char *const argv[] = { "init", NULL };
+    static const char *const envp[] = { "PATH=/bin", NULL };
+    struct ustar_entry e;
+    int err;
+    if (!initrd || !ustar_find(initrd, initrd_size, "bin/init", &e)) {
+        log_error("init: no bin/init in the initrd; nothing to run");
+        return;
+    }
+    if (!process_spawn("init", e.data, e.size, argv, envp, &err))
+        log_error("init: bin/init could not be started (%s)", error_name(err));
+}
+
 static void kernel_main_late(void *stack_top)
 {
     if (sched_init((uint64_t)(uintptr_t)stack_top) != E_OK)
         panic("out of memory for the scheduler");
+    arch_syscall_init();
     start_framebuffer_console(&boot_info, kernel_cmdline);
     summarize_memory(&boot_info);
     mm_log_summary();
@@ -263,7 +280,8 @@ static void kernel_main_late(void *stack_top)
                                     initrd, initrd_size, kernel_cmdline, &acpi };
         selftest_run_all(&env);
     }
-    thread_exit(0); /* the idle thread takes over */
+    start_init(initrd, initrd_size);
+    thread_exit(0); /* the idle thread and the processes take over */
 }
 
 void kernel_main(uint32_t magic, uint32_t info_phys)

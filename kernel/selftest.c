@@ -4,6 +4,7 @@
  * "selftest: NAME: FAIL: reason", then a final "selftest: N passed, N
  * failed" line, and the machine exits with the result (QEMU's
  * isa-debug-exit), so the boot-test harness reads a status, not a timeout.
+ * `selftest.only=PREFIX` runs only the tests whose names start with PREFIX.
  * Options let the harness prove that failures are seen and protections
  * hold: `selftest.inject_failure` adds a failing test, and
  * `selftest.crash=KIND` stops the kernel before the tests through the same
@@ -58,9 +59,13 @@ void selftest_run_all(const struct selftest_env *env)
 {
     crash_if_asked(env->cmdline);
     unsigned passed = 0, failed = 0;
-    log_info("selftest: running %u tests",
-             (unsigned)(selftest_end - selftest_start));
+    char only[48] = "";
+    cmdline_get(env->cmdline, "selftest.only", only, sizeof(only));
+    log_info("selftest: running %u tests%s%s",
+             (unsigned)(selftest_end - selftest_start), only[0] ? " matching " : "", only);
     for (const struct selftest *t = selftest_start; t < selftest_end; t++) {
+        if (only[0] && strncmp(t->name, only, strlen(only)) != 0)
+            continue;
         const char *err = t->run(env);
         if (err) {
             failed++;

@@ -1,14 +1,14 @@
 /*
- * System-call layer under newlib: placeholders until the kernel ABI lands.
+ * System-call layer under newlib.
  *
- * Atom has no user system calls yet.  The kernel ABI (a later issue)
- * replaces every function in this file; until then each call fails with
- * errno = ENOSYS, with two exceptions:
+ * The kernel offers few system calls so far (<atom/syscall.h>): exit,
+ * debug output, yield, sleep, a clock and the process ID.  write() to
+ * standard output or error, _exit(), getpid() and isatty() use them; the
+ * rest fail with errno = ENOSYS until the servers behind them exist (files,
+ * processes), except:
  *
- *  - sbrk hands out a fixed heap reserved in .bss, so malloc works;
- *  - _exit cannot tell anybody, so it executes ud2: the invalid-opcode
- *    fault ends the program wherever user faults are handled, and the
- *    exit status is left in %edi for a fault report to show.
+ *  - sbrk hands out a fixed heap reserved in .bss, so malloc works, until
+ *    the memory system calls arrive.
  *
  * newlib for x86_64-elf is built with MISSING_SYSCALL_NAMES: its reentrant
  * wrappers (_read_r, ...) call the plain POSIX names defined here, and
@@ -30,6 +30,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "atom_syscall.h"
 
 /* newlib's _r wrappers read this global, not the errno macro. */
 #undef errno
@@ -76,7 +78,7 @@ ATOM_WEAK void *sbrk(ptrdiff_t increment)
 ATOM_WEAK void _exit(int status)
 {
 	for (;;)
-		__asm__ volatile("ud2" : : "D"(status));
+		atom_syscall1(ATOM_SYS_EXIT, status);
 }
 
 ATOM_WEAK _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t count)
@@ -87,12 +89,24 @@ ATOM_WEAK _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t count)
 	return fail(ENOSYS);
 }
 
+/* Until there is a console server, standard output and error go to the
+ * kernel log through the debug-write system call. */
 ATOM_WEAK _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t count)
 {
-	(void)fd;
-	(void)buf;
-	(void)count;
-	return fail(ENOSYS);
+	if (fd != 1 && fd != 2)
+		return fail(EBADF);
+	size_t done = 0;
+	while (done < count) {
+		size_t chunk = count - done;
+		if (chunk > ATOM_DEBUG_WRITE_MAX)
+			chunk = ATOM_DEBUG_WRITE_MAX;
+		long r = atom_syscall3(ATOM_SYS_DEBUG_WRITE,
+				       (long)((const char *)buf + done), (long)chunk, 0);
+		if (r < 0)
+			return done ? (_READ_WRITE_RETURN_TYPE)done : fail((int)-r);
+		done += (size_t)r;
+	}
+	return (_READ_WRITE_RETURN_TYPE)done;
 }
 
 ATOM_WEAK int open(const char *path, int flags, ...)
@@ -138,10 +152,13 @@ ATOM_WEAK int stat(const char *restrict path, struct stat *restrict st)
 }
 
 /* isatty reports "no" with errno set; -1 would read as true. */
+/* Standard output and error are the console: line-buffered, as on a
+ * terminal. */
 ATOM_WEAK int isatty(int fd)
 {
-	(void)fd;
-	fail(ENOSYS);
+	if (fd == 1 || fd == 2)
+		return 1;
+	fail(EBADF);
 	return 0;
 }
 
@@ -167,7 +184,7 @@ ATOM_WEAK int mkdir(const char *path, mode_t mode)
 
 ATOM_WEAK pid_t getpid(void)
 {
-	return fail(ENOSYS);
+	return (pid_t)atom_syscall0(ATOM_SYS_GETPID);
 }
 
 ATOM_WEAK int kill(pid_t pid, int sig)

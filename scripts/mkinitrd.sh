@@ -18,11 +18,23 @@ while read -r path source extra; do
         echo "mkinitrd: $manifest:$lineno: expected '<path> <source>'" >&2
         exit 1
     fi
-    case "/$path/" in
+    case "/${path%/}/" in
         *//*|*/./*|*/../*) echo "mkinitrd: $manifest:$lineno: bad path '$path'" >&2; exit 1 ;;
     esac
     if [[ "$source" == "-" ]]; then
         mkdir -p "$stage/$path"
+    elif [[ "$source" == */ ]]; then
+        if [[ ! -d "$source" ]]; then
+            echo "mkinitrd: $manifest:$lineno: no such directory '$source'" >&2
+            exit 1
+        fi
+        mkdir -p "$stage/$path"
+        while IFS= read -r file; do
+            cp "$source/$file" "$stage/${path%/}/$file"
+            chmod 644 "$stage/${path%/}/$file"
+            names+=("${path%/}/$file")
+        done < <(cd "$source" && find . -maxdepth 1 -type f -printf '%P\n' | LC_ALL=C sort)
+        continue
     else
         if [[ ! -f "$source" ]]; then
             echo "mkinitrd: $manifest:$lineno: no such file '$source'" >&2

@@ -51,7 +51,12 @@ LIBC_PORT_CRT_OBJS := $(LIBC_PORT_CRT:%=$(LIBC_PORT_OBJDIR)/%)
 LIBC_PORT_OBJS := $(LIBATOM_OBJS) $(LIBC_PORT_CRT_OBJS)
 SYSROOT_CRT := $(LIBC_PORT_CRT:%=$(SYSROOT)/lib/%)
 
-TOOLCHAIN_SYSROOT_FILES := $(SYSROOT_CRT) $(SYSROOT)/lib/libatom.a $(SYSROOT)/lib/atom.ld
+# The kernel ABI headers (<atom/*.h>), one copy for kernel and programs.
+ABI_HEADERS := $(wildcard kernel/include/abi/atom/*.h)
+SYSROOT_ABI_HEADERS := $(ABI_HEADERS:kernel/include/abi/%=$(SYSROOT)/include/%)
+
+TOOLCHAIN_SYSROOT_FILES := $(SYSROOT_CRT) $(SYSROOT)/lib/libatom.a $(SYSROOT)/lib/atom.ld \
+	$(SYSROOT_ABI_HEADERS) $(SYSROOT)/include/atom/raw_syscall.h
 
 .PHONY: toolchain toolchain-clean
 
@@ -98,7 +103,17 @@ $(TOOLCHAIN_BINUTILS_LINKS): $(TOOLCHAIN_BIN)/x86_64-atom-%:
 
 # Built with the Atom driver itself, against the newlib headers.  Static
 # pattern rules keep these objects from being treated as intermediate.
-$(LIBATOM_OBJS): $(LIBC_PORT_OBJDIR)/%.o: libc-port/%.c $(NEWLIB_STAMP) $(TOOLCHAIN_DRIVER)
+$(SYSROOT_ABI_HEADERS): $(SYSROOT)/include/%: kernel/include/abi/% $(NEWLIB_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
+# The C library's system-call stubs, for programs that need the raw calls.
+$(SYSROOT)/include/atom/raw_syscall.h: libc-port/atom_syscall.h $(NEWLIB_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
+$(LIBATOM_OBJS): $(LIBC_PORT_OBJDIR)/%.o: libc-port/%.c $(NEWLIB_STAMP) $(TOOLCHAIN_DRIVER) \
+		$(SYSROOT_ABI_HEADERS)
 	@echo "  ATOMCC  $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(ATOM_CC) $(LIBC_PORT_CFLAGS) -c $< -o $@

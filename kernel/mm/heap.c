@@ -196,6 +196,17 @@ static enum slab_list slab_list_of(const struct kmem_cache *c, size_t in_use)
                                                             : LIST_PARTIAL;
 }
 
+/* Moves a slab whose count of objects in use was `was` to the list its
+ * count now calls for. */
+static void slab_refile(struct kmem_cache *c, struct slab *s, size_t was)
+{
+    enum slab_list from = slab_list_of(c, was), to = slab_list_of(c, s->in_use);
+    if (from != to) {
+        slab_list_remove(c, from, s);
+        slab_list_add(c, to, s);
+    }
+}
+
 static struct slab *slab_create(struct kmem_cache *c)
 {
     struct slab *s = pages_get(c->slab_pages);
@@ -239,19 +250,14 @@ static void *cache_alloc(struct kmem_cache *c)
         failed_allocs++;
         return NULL;
     }
-    size_t i = 0, w = 0;
+    /* The slab is not full, so the lowest clear bit is an object's. */
+    size_t w = 0;
     while (s->used[w] == UINT64_MAX)
         w++;
-    i = w * 64 + (size_t)__builtin_ctzll(~s->used[w]);
+    size_t i = w * 64 + (size_t)__builtin_ctzll(~s->used[w]);
     s->used[w] |= 1ull << (i % 64);
-
-    enum slab_list from = slab_list_of(c, s->in_use);
     s->in_use++;
-    enum slab_list to = slab_list_of(c, s->in_use);
-    if (from != to) {
-        slab_list_remove(c, from, s);
-        slab_list_add(c, to, s);
-    }
+    slab_refile(c, s, s->in_use - 1);
     c->in_use++;
     c->allocs++;
 
@@ -287,18 +293,13 @@ static void cache_free(struct kmem_cache *c, struct slab *s, void *p, const char
     }
     s->used[i / 64] &= ~(1ull << (i % 64));
     memset(obj, HEAP_POISON, c->stride);
-
-    enum slab_list from = slab_list_of(c, s->in_use);
     s->in_use--;
-    enum slab_list to = slab_list_of(c, s->in_use);
-    if (from != to) {
-        slab_list_remove(c, from, s);
-        slab_list_add(c, to, s);
-    }
+    slab_refile(c, s, s->in_use + 1);
     c->in_use--;
     c->frees++;
-    /* Keep one empty slab against alloc/free ping-pong; return the rest. */
-    if (to == LIST_EMPTY && s->next)
+    /* Keep one empty slab against alloc/free ping-pong; return the rest.
+     * A slab that just became empty is at the head of the empty list. */
+    if (s->in_use == 0 && s->next)
         slab_destroy(c, s);
 }
 

@@ -8,13 +8,16 @@
  * the spans are laid end to end (so holes in the map cost nothing):
  *
  *   frame_state  one byte: what the frame is (reserved, inside a block,
- *                head of a free block, head of an allocated block) and,
- *                for heads, the block's order;
- *   frame_link   the free-list links of a free block's head, as indices.
+ *                first frame of a free block, of an allocated block or of
+ *                a piece of a run from pmm_alloc_pages) and, for first
+ *                frames, the block's order;
+ *   frame_link   the free-list links of a free block's first frame, as
+ *                indices.
  *
- * Both arrays (9 bytes per frame, about 2.3 MiB per GiB) are carved from
- * the largest free stretch of usable memory, so the allocator never reads
- * or writes the memory it manages and needs only its bookkeeping mapped.
+ * Both arrays (9 bytes per frame: 2.25 MiB per GiB, 0.22%) are carved
+ * from the largest free stretch of usable memory, so the allocator never
+ * reads or writes the memory it manages and needs only its bookkeeping
+ * mapped.
  *
  * Blocks are aligned to their size in physical frame numbers and never
  * cross a span's end, so a block's buddy is found by flipping one bit of
@@ -155,10 +158,10 @@ static void spans_build(const struct mem_region *regions, size_t n)
     uint64_t index = 0;
     for (size_t i = 0; i < span_count; i++) {
         if (spans[i].count > MAX_FRAMES - index) {
-            for (size_t j = i + 1; j < span_count; j++)
+            for (size_t j = i; j < span_count; j++)
                 dropped += spans[j].count;
-            dropped += spans[i].count - (MAX_FRAMES - index);
             spans[i].count = MAX_FRAMES - index;
+            dropped -= spans[i].count;
             span_count = spans[i].count ? i + 1 : i;
         }
         spans[i].index = index;

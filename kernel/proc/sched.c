@@ -46,9 +46,9 @@ static unsigned long sched_lock(struct cpu *c)
 static void rq_push(struct cpu *c, struct thread *t)
 {
     struct run_queue *rq = &c->rq;
-    t->next = NULL;
+    t->rq_next = NULL;
     if (rq->tail[t->priority])
-        rq->tail[t->priority]->next = t;
+        rq->tail[t->priority]->rq_next = t;
     else
         rq->head[t->priority] = t;
     rq->tail[t->priority] = t;
@@ -63,13 +63,13 @@ static struct thread *rq_pop(struct cpu *c)
         return NULL;
     unsigned p = 31 - (unsigned)__builtin_clz(rq->bitmap);
     struct thread *t = rq->head[p];
-    rq->head[p] = t->next;
+    rq->head[p] = t->rq_next;
     if (!rq->head[p]) {
         rq->tail[p] = NULL;
         rq->bitmap &= ~(1u << p);
     }
     rq->count--;
-    t->next = NULL;
+    t->rq_next = NULL;
     return t;
 }
 
@@ -79,17 +79,17 @@ static void rq_remove(struct cpu *c, struct thread *t)
     struct thread **pp = &rq->head[t->priority], *prev = NULL;
     while (*pp && *pp != t) {
         prev = *pp;
-        pp = &(*pp)->next;
+        pp = &(*pp)->rq_next;
     }
     if (!*pp)
         return;
-    *pp = t->next;
+    *pp = t->rq_next;
     if (rq->tail[t->priority] == t)
         rq->tail[t->priority] = prev;
     if (!rq->head[t->priority])
         rq->bitmap &= ~(1u << t->priority);
     rq->count--;
-    t->next = NULL;
+    t->rq_next = NULL;
 }
 
 /* Makes a blocked or sleeping thread ready; rq lock held. */
@@ -251,9 +251,9 @@ int wait_queue_wait(struct wait_queue *q, uint64_t timeout_ns)
     struct thread *t = c->current;
     unsigned long flags = irq_save();
     spin_acquire(&q->lock);
-    t->next = NULL;
+    t->wait_next = NULL;
     if (q->tail)
-        q->tail->next = t;
+        q->tail->wait_next = t;
     else
         q->head = t;
     q->tail = t;
@@ -276,16 +276,16 @@ int wait_queue_wait(struct wait_queue *q, uint64_t timeout_ns)
         struct thread **pp = &q->head, *prev = NULL;
         while (*pp && *pp != t) {
             prev = *pp;
-            pp = &(*pp)->next;
+            pp = &(*pp)->wait_next;
         }
         if (*pp) {
-            *pp = t->next;
+            *pp = t->wait_next;
             if (q->tail == t)
                 q->tail = prev;
         }
     }
     t->waiting_on = NULL;
-    t->next = NULL;
+    t->wait_next = NULL;
     spin_release(&q->lock);
     irq_restore(flags);
     return timed_out ? E_TIMEOUT : E_OK;
@@ -299,10 +299,10 @@ static unsigned wake(struct wait_queue *q, bool all)
     struct cpu *c = cpu_this();
     while (q->head && (all || woken == 0)) {
         struct thread *t = q->head;
-        q->head = t->next;
+        q->head = t->wait_next;
         if (!q->head)
             q->tail = NULL;
-        t->next = NULL;
+        t->wait_next = NULL;
         spin_acquire(&c->rq.lock);
         if (t->state == THREAD_BLOCKED && !t->timed_out) {
             sleepers_remove(t);

@@ -6,6 +6,7 @@
  * reach waiters.
  */
 #include <kernel/error.h>
+#include <kernel/fmt.h>
 #include <kernel/selftest.h>
 #include <kernel/thread.h>
 #include <kernel/time.h>
@@ -154,5 +155,53 @@ SELFTEST(sched_many_sleeping_threads)
     for (int i = 0; i < 300; i++)
         if (thread_join(threads[i]) != 7)
             return "a sleeper's exit code was lost";
+    return NULL;
+}
+
+/* Waits that time out race with wake-ups, so threads move between wait
+ * queue, sleep list and run queue in every order; all must finish. */
+static struct wait_queue race_queue = WAIT_QUEUE_INIT;
+
+static int timeout_waiter(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg, timeouts = 0;
+    for (int i = 0; i < 15; i++) {
+        /* 5-40 ms: across several ticks, so some waits outlast a wake-up
+         * and some do not. */
+        seed = seed * 1103515245u + 12345u;
+        if (wait_queue_wait(&race_queue, (5 + (seed >> 16) % 36) * MS) == E_TIMEOUT)
+            timeouts++;
+    }
+    return (int)timeouts;
+}
+
+SELFTEST(sched_wait_timeouts_race_with_wakeups)
+{
+    static struct thread *threads[16];
+    for (int i = 0; i < 16; i++) {
+        threads[i] = thread_create("racer", timeout_waiter, (void *)(uintptr_t)(i + 1),
+                                   THREAD_PRIORITY_DEFAULT);
+        if (!threads[i])
+            return "thread_create failed";
+    }
+    uint64_t end = time_monotonic_ns() + 200 * MS;
+    unsigned woken = 0;
+    while (time_monotonic_ns() < end) {
+        woken += wait_queue_wake_one(&race_queue);
+        if (woken % 3 == 0)
+            woken += wait_queue_wake_all(&race_queue);
+        thread_sleep_ns(15 * MS);
+    }
+    int timeouts = 0;
+    for (int i = 0; i < 16; i++)
+        timeouts += thread_join(threads[i]);
+    if (race_queue.head || race_queue.tail)
+        return "the wait queue is not empty after every waiter left";
+    if (!woken || !timeouts) {
+        static char why[80];
+        fmt_snprintf(why, sizeof(why), "the race did not mix wake-ups (%u) and "
+                     "timeouts (%d)", woken, timeouts);
+        return why;
+    }
     return NULL;
 }

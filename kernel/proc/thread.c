@@ -79,6 +79,19 @@ struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
     return t;
 }
 
+struct thread *thread_create_user(const char *name, int (*entry)(void *), void *arg,
+                                  struct process *process)
+{
+    struct thread *t = thread_alloc(name, THREAD_PRIORITY_DEFAULT, THREAD_STACK_PAGES);
+    if (!t)
+        return NULL;
+    t->process = process;
+    t->saved_sp = arch_thread_stack_init(t->stack_top, entry, arg);
+    sched_make_ready(t);
+    sched_preempt_if_needed();
+    return t;
+}
+
 void thread_exit(int code)
 {
     struct thread *t = thread_current();

@@ -41,6 +41,10 @@ int main(void)
     srunner_add_suite(sr, suite_ksyms());
     srunner_add_suite(sr, suite_calendar());
     srunner_add_suite(sr, suite_acpi());
+    srunner_add_suite(sr, suite_elf());
+    srunner_add_suite(sr, suite_user_stack());
+    srunner_add_suite(sr, suite_pmm());
+    srunner_add_suite(sr, suite_heap());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

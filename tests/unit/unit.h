@@ -13,6 +13,10 @@ Suite *suite_string(void);
 Suite *suite_ksyms(void);
 Suite *suite_calendar(void);
 Suite *suite_acpi(void);
+Suite *suite_elf(void);
+Suite *suite_user_stack(void);
+Suite *suite_pmm(void);
+Suite *suite_heap(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

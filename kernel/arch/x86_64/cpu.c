@@ -17,6 +17,7 @@
  */
 #include <arch/cpu_frame.h>
 #include <arch/io.h>
+#include <arch/uspace.h>
 #include <arch/layout.h>
 #include <kernel/arch.h>
 #include <kernel/error.h>
@@ -187,6 +188,14 @@ void exception_dispatch(struct cpu_frame *f)
 {
     const char *name = f->vector < EXCEPTION_COUNT ? exception_names[f->vector]
                                                    : "unknown";
+    if (f->cs & 3) {
+        /* User mode: the process is stopped, the kernel goes on. */
+        uint64_t address = f->vector == 14 ? read_cr2() : f->rip;
+        user_fault(f, name, address);
+    }
+    if (f->vector == 14 && usercopy_fixup(f))
+        return; /* a bad user pointer met in copy_from_user and friends */
+
     char regs[512];
     fmt_snprintf(regs, sizeof(regs),
         "  rip=%016llx rsp=%016llx rflags=%08llx cs=%04llx ss=%04llx\n"

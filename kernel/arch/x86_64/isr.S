@@ -4,6 +4,8 @@
  * the vector number), saves the general registers as a struct cpu_frame
  * and calls exception_dispatch() for vectors 0-31 or irq_dispatch() for
  * the rest (device interrupts, the APIC timer, spurious interrupts).
+ * Coming from user mode (CPL 3 in the saved CS), GS is swapped to the
+ * kernel's per-CPU base on the way in and back on the way out.
  */
 #define EXC_NOERR(n) \
     .global isr_##n; isr_##n: pushq $0; pushq $n; jmp isr_common
@@ -35,8 +37,12 @@ isr_\n:
     .set vec, vec + 1
     .endr
 
+    /* On entry: vector at 0(%rsp), error code at 8, CS at 24. */
     .macro SAVE_REGS
-    pushq %rax
+    testb $3, 24(%rsp)
+    jz 1f
+    swapgs
+1:  pushq %rax
     pushq %rbx
     pushq %rcx
     pushq %rdx
@@ -71,7 +77,10 @@ isr_\n:
     popq %rbx
     popq %rax
     addq $16, %rsp
-    iretq
+    testb $3, 8(%rsp)
+    jz 2f
+    swapgs
+2:  iretq
     .endm
 
 irq_common:

@@ -68,6 +68,7 @@ static spinlock_t window_lock = SPINLOCK_INIT;
 
 extern char kernel_text_start[], kernel_text_end[], kernel_rodata_start[];
 extern char kernel_data_start[], kernel_bss_end[];
+extern uint8_t usercopy_smap; /* usercopy.S: whether STAC/CLAC are needed */
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -348,6 +349,7 @@ int vm_init(const struct mb2_info *boot)
 
     if (features.pat)
         wrmsr(MSR_PAT, PAT_VALUE);
+    usercopy_smap = features.smap;
     write_cr3(kernel_space.root);
     uint64_t cr4 = read_cr4();
     if (features.smep)
@@ -385,7 +387,9 @@ static int decode_range(const struct vm_space *space, uint64_t va, size_t pages,
     if (space->kernel) {
         if (va < KERNEL_HALF || va + len < va)
             return E_INVAL;
-    } else if (va >= USER_TOP || len > USER_TOP - va) {
+    } else if (va >= USER_TOP - PAGE_SIZE || len > USER_TOP - PAGE_SIZE - va) {
+        /* The last user page stays unmapped: code there would make SYSCALL
+         * return to a non-canonical address. */
         return E_INVAL;
     }
     if (check_prot) {
@@ -526,29 +530,39 @@ int vm_space_create(struct vm_space **out)
     return E_OK;
 }
 
-/* Frees the user-half tables below `t` at `level` (not the frames they
- * map: those belong to whoever mapped them). */
-static void free_tables(uint64_t *t, int level, unsigned count)
+/* Frees the user-half tables below `t` at `level`, and the frames they
+ * map when `frames` says the space owns them. */
+static void free_tables(uint64_t *t, int level, unsigned count, bool frames)
 {
     for (unsigned i = 0; i < count; i++) {
         if (!(t[i] & PTE_P))
             continue;
-        if (level > 2)
-            free_tables(table(t[i]), level - 1, 512);
         if (level > 1)
+            free_tables(table(t[i]), level - 1, 512, frames);
+        if (level > 1 || frames)
             pmm_free(t[i] & PTE_ADDR, 0);
     }
 }
 
-void vm_space_destroy(struct vm_space *space)
+static void space_destroy(struct vm_space *space, bool frames)
 {
     if (!space || space->kernel)
         return;
     if (read_cr3() == space->root)
         write_cr3(kernel_space.root);
-    free_tables(phys_to_virt(space->root), 4, 256);
+    free_tables(phys_to_virt(space->root), 4, 256, frames);
     pmm_free(space->root, 0);
     kfree(space);
+}
+
+void vm_space_destroy(struct vm_space *space)
+{
+    space_destroy(space, false);
+}
+
+void vm_space_destroy_with_frames(struct vm_space *space)
+{
+    space_destroy(space, true);
 }
 
 void vm_space_switch(struct vm_space *space)
@@ -593,31 +607,45 @@ void *vm_map_physical(uint64_t pa, uint64_t size, enum vm_cache cache)
     return (void *)(uintptr_t)(va + (pa - first));
 }
 
+/* Freed stack slots, reused for stacks of the same size so that the
+ * stack area's page tables stop growing once a workload is steady. */
+#define STACK_SLOTS_KEPT 256
+static struct { uint64_t top; size_t pages; } free_slots[STACK_SLOTS_KEPT];
+static size_t free_slot_count;
+
 uint64_t vm_stack_alloc(size_t pages)
 {
     if (pages == 0 || pages > 256)
         return 0;
+    uint64_t base = 0;
     spin_lock(&window_lock);
-    uint64_t guard = stack_next;
-    stack_next += (pages + 1) * PAGE_SIZE;
+    for (size_t i = 0; i < free_slot_count; i++) {
+        if (free_slots[i].pages == pages) {
+            base = free_slots[i].top - pages * PAGE_SIZE;
+            free_slots[i] = free_slots[--free_slot_count];
+            break;
+        }
+    }
+    if (!base) {
+        base = stack_next + PAGE_SIZE; /* the guard page stays unmapped */
+        stack_next += (pages + 1) * PAGE_SIZE;
+    }
     spin_unlock(&window_lock);
-    uint64_t base = guard + PAGE_SIZE;
     for (size_t i = 0; i < pages; i++) {
         uint64_t pa = pmm_alloc(0);
         if (pa == PMM_NONE || vm_map(&kernel_space, base + i * PAGE_SIZE, pa, 1,
                                      VM_READ | VM_WRITE) != E_OK) {
             if (pa != PMM_NONE)
                 pmm_free(pa, 0);
-            vm_stack_free(base + i * PAGE_SIZE, i);
+            vm_stack_free(base + pages * PAGE_SIZE, pages);
             return 0;
         }
     }
     return base + pages * PAGE_SIZE;
 }
 
-void vm_stack_free(uint64_t top, size_t pages)
+static void stack_unmap(uint64_t base, size_t pages)
 {
-    uint64_t base = top - pages * PAGE_SIZE;
     for (size_t i = 0; i < pages; i++) {
         uint64_t pa;
         unsigned prot;
@@ -626,4 +654,13 @@ void vm_stack_free(uint64_t top, size_t pages)
             pmm_free(pa, 0);
         }
     }
+}
+
+void vm_stack_free(uint64_t top, size_t pages)
+{
+    stack_unmap(top - pages * PAGE_SIZE, pages);
+    spin_lock(&window_lock);
+    if (free_slot_count < STACK_SLOTS_KEPT)
+        free_slots[free_slot_count++] = (typeof(free_slots[0])){ top, pages };
+    spin_unlock(&window_lock);
 }

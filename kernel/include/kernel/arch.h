@@ -36,6 +36,9 @@ void arch_context_switch(uint64_t *save_sp, uint64_t load_sp);
 /* The stack the CPU uses when entering the kernel from user mode. */
 void arch_set_kernel_stack(uint64_t top);
 
+/* System-call entry for this CPU (needs per-CPU data set up). */
+void arch_syscall_init(void);
+
 /* The early console(s) of the platform, e.g. COM1 on a PC. */
 void arch_console_init(void);
 

@@ -4,6 +4,12 @@
 #ifndef KERNEL_CPU_H
 #define KERNEL_CPU_H
 
+#define CPU_OFFSET_SELF         0
+#define CPU_OFFSET_KERNEL_STACK 8
+#define CPU_OFFSET_USER_RSP     16
+#define CPU_OFFSET_CURRENT      24
+
+#ifndef __ASSEMBLY__
 #include <kernel/spinlock.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,11 +39,6 @@ struct cpu {
     uint64_t context_switches;
 };
 
-#define CPU_OFFSET_SELF         0
-#define CPU_OFFSET_KERNEL_STACK 8
-#define CPU_OFFSET_USER_RSP     16
-#define CPU_OFFSET_CURRENT      24
-
 _Static_assert(offsetof(struct cpu, self) == CPU_OFFSET_SELF, "cpu layout");
 _Static_assert(offsetof(struct cpu, kernel_stack) == CPU_OFFSET_KERNEL_STACK, "cpu layout");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFFSET_USER_RSP, "cpu layout");
@@ -47,4 +48,5 @@ _Static_assert(offsetof(struct cpu, current) == CPU_OFFSET_CURRENT, "cpu layout"
 struct cpu *cpu_this(void);
 void cpu_init_local(struct cpu *c, unsigned id);
 
+#endif /* __ASSEMBLY__ */
 #endif

@@ -37,7 +37,9 @@ struct thread {
     enum thread_state state;
     unsigned priority;
     unsigned slice;             /* ticks left in this time slice */
-    struct thread *next;        /* run queue or wait queue link */
+    struct thread *rq_next;     /* run queue link */
+    struct thread *wait_next;   /* wait queue link: a thread that timed out
+                                   can be on both until it leaves the queue */
     struct thread *sleep_next;  /* sleep list link */
     uint64_t wake_at;           /* monotonic ns, while sleeping */
     struct wait_queue *waiting_on;
@@ -69,6 +71,10 @@ int sched_init(uint64_t boot_stack_top);
  * exit code.  NULL if out of memory. */
 struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
                              unsigned priority);
+/* A thread of a user process: it starts in the kernel at entry(arg), in
+ * the process's address space, and is expected to drop to user mode. */
+struct thread *thread_create_user(const char *name, int (*entry)(void *), void *arg,
+                                  struct process *process);
 /* Waits for a thread to end, returns its exit code and frees it. */
 int thread_join(struct thread *t);
 __attribute__((noreturn)) void thread_exit(int code);

@@ -42,7 +42,11 @@ void vm_pmm_ready(void);
 struct vm_space *vm_kernel_space(void);
 
 int vm_space_create(struct vm_space **out);
+/* Frees the space's page tables; the frames it maps belong to whoever
+ * mapped them... */
 void vm_space_destroy(struct vm_space *space);
+/* ...or, for a space that owns them (a process's), frees those too. */
+void vm_space_destroy_with_frames(struct vm_space *space);
 void vm_space_switch(struct vm_space *space);
 
 /* Maps `pages` pages at va to the physical frames starting at pa. */

@@ -1,0 +1,87 @@
+/*
+ * uspace.c: the x86_64 side of user mode: the SYSCALL MSRs, recovery from
+ * faults inside the user-copy routines, and what happens when user code
+ * faults: the process is stopped, the kernel goes on.
+ */
+#include <arch/cpu_frame.h>
+#include <arch/io.h>
+#include <kernel/arch.h>
+#include <kernel/ksyms.h>
+#include <kernel/log.h>
+#include <kernel/process.h>
+#include <kernel/syscall.h>
+#include <arch/uspace.h>
+
+#define MSR_EFER  0xC0000080
+#define MSR_STAR  0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_FMASK 0xC0000084
+#define EFER_SCE  1ull
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
+#define RFLAGS_AC (1ull << 18)
+#define KERNEL_CS 0x08
+#define USER_BASE 0x10 /* SYSRET: SS = base + 8, CS = base + 16 */
+
+extern const uint64_t usercopy_fixups[], usercopy_fixups_end[];
+void syscall_entry(void);
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+void arch_syscall_init(void)
+{
+    wrmsr(MSR_STAR, (uint64_t)USER_BASE << 48 | (uint64_t)KERNEL_CS << 32);
+    wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+    /* Enter with interrupts, single-stepping, string direction and SMAP's
+     * access override all cleared. */
+    wrmsr(MSR_FMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+bool usercopy_fixup(struct cpu_frame *f)
+{
+    for (const uint64_t *e = usercopy_fixups; e < usercopy_fixups_end; e += 2) {
+        if (f->rip == e[0]) {
+            f->rip = e[1];
+            return true;
+        }
+    }
+    return false;
+}
+
+__attribute__((noreturn)) void user_fault(struct cpu_frame *f, const char *what,
+                                          uint64_t address)
+{
+    struct thread *t = thread_current();
+    struct process *p = t->process;
+    log_warn("process %d (%s): %s at %#llx, rip %#llx; stopped",
+             p ? p->pid : -1, p ? p->name : t->name, what,
+             (unsigned long long)address, (unsigned long long)f->rip);
+    process_exit_current(PROCESS_EXIT_FAULT);
+}
+
+void syscall_bad_return(struct cpu_frame *f);
+
+void syscall_bad_return(struct cpu_frame *f)
+{
+    user_fault(f, "system call returning to a non-canonical address", f->rip);
+}
+
+void syscall_dispatch(struct cpu_frame *f);
+
+void syscall_dispatch(struct cpu_frame *f)
+{
+    const uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+    f->rax = (uint64_t)syscall_invoke(f->rax, args);
+}

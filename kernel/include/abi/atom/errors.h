@@ -1,0 +1,22 @@
+/* Atom error numbers returned by system calls (negated), shared by the
+ * kernel and the C library.  The values follow the common POSIX numbering
+ * so the C library can pass them through as errno. */
+#ifndef ATOM_ERRORS_H
+#define ATOM_ERRORS_H
+
+#define ATOM_EPERM   1   /* operation not permitted */
+#define ATOM_ENOENT  2   /* no such object */
+#define ATOM_EINTR   4   /* interrupted */
+#define ATOM_EIO     5   /* I/O error */
+#define ATOM_E2BIG   7   /* argument list too long */
+#define ATOM_ENOEXEC 8   /* not a valid executable */
+#define ATOM_EAGAIN  11  /* try again */
+#define ATOM_ENOMEM  12  /* out of memory */
+#define ATOM_EFAULT  14  /* bad address */
+#define ATOM_EBUSY   16  /* busy */
+#define ATOM_EINVAL  22  /* invalid argument */
+#define ATOM_ERANGE  34  /* out of range */
+#define ATOM_ENOSYS  38  /* no such system call */
+#define ATOM_ETIMEDOUT 110 /* timed out */
+
+#endif
