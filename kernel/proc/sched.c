@@ -28,8 +28,6 @@
 #include <kernel/process.h>
 
 static struct cpu boot_cpu;
-static struct thread *switch_prev[1]; /* per CPU: the thread switched away from */
-static struct thread *sleepers;       /* sorted by wake_at; under rq lock */
 static uint64_t threads_created, threads_freed;
 
 /* The first thing a thread does after a switch lands on it (also called
@@ -101,9 +99,9 @@ static void make_ready(struct cpu *c, struct thread *t)
         c->need_resched = true;
 }
 
-static void sleepers_remove(struct thread *t)
+static void sleepers_remove(struct cpu *c, struct thread *t)
 {
-    for (struct thread **pp = &sleepers; *pp; pp = &(*pp)->sleep_next) {
+    for (struct thread **pp = &c->sleepers; *pp; pp = &(*pp)->sleep_next) {
         if (*pp == t) {
             *pp = t->sleep_next;
             t->sleep_next = NULL;
@@ -112,9 +110,9 @@ static void sleepers_remove(struct thread *t)
     }
 }
 
-static void sleepers_insert(struct thread *t)
+static void sleepers_insert(struct cpu *c, struct thread *t)
 {
-    struct thread **pp = &sleepers;
+    struct thread **pp = &c->sleepers;
     while (*pp && (*pp)->wake_at <= t->wake_at)
         pp = &(*pp)->sleep_next;
     t->sleep_next = *pp;
@@ -147,7 +145,7 @@ static void switch_locked(struct cpu *c)
     c->current = next;
     c->kernel_stack = next->stack_top;
     c->context_switches++;
-    switch_prev[c->id] = prev;
+    c->switch_prev = prev;
     arch_set_kernel_stack(next->stack_top);
     process_switch_space(next);
     arch_fpu_save(prev->fpu_state);
@@ -159,7 +157,7 @@ static void switch_locked(struct cpu *c)
 void sched_finish_switch(void)
 {
     struct cpu *c = cpu_this();
-    struct thread *prev = switch_prev[c->id];
+    struct thread *prev = c->switch_prev;
     if (prev)
         prev->on_cpu = false;
     spin_release(&c->rq.lock);
@@ -195,9 +193,9 @@ void sched_tick(void)
     if (c->current != c->idle && c->current->slice && --c->current->slice == 0)
         c->need_resched = true;
     uint64_t now = time_monotonic_ns();
-    while (sleepers && sleepers->wake_at <= now) {
-        struct thread *t = sleepers;
-        sleepers = t->sleep_next;
+    while (c->sleepers && c->sleepers->wake_at <= now) {
+        struct thread *t = c->sleepers;
+        c->sleepers = t->sleep_next;
         t->sleep_next = NULL;
         if (t->waiting_on)
             t->timed_out = true;
@@ -218,7 +216,7 @@ void thread_sleep_ns(uint64_t ns)
     struct thread *t = c->current;
     t->wake_at = time_monotonic_ns() + ns;
     t->state = THREAD_SLEEPING;
-    sleepers_insert(t);
+    sleepers_insert(c, t);
     switch_locked(c);
     irq_restore(flags);
 }
@@ -264,7 +262,7 @@ int wait_queue_wait(struct wait_queue *q, uint64_t timeout_ns)
     t->state = THREAD_BLOCKED;
     if (timeout_ns) {
         t->wake_at = time_monotonic_ns() + timeout_ns;
-        sleepers_insert(t);
+        sleepers_insert(c, t);
     }
     switch_locked(c);
 
@@ -305,7 +303,7 @@ static unsigned wake(struct wait_queue *q, bool all)
         t->wait_next = NULL;
         spin_acquire(&c->rq.lock);
         if (t->state == THREAD_BLOCKED && !t->timed_out) {
-            sleepers_remove(t);
+            sleepers_remove(c, t);
             make_ready(c, t);
             woken++;
         }

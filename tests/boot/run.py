@@ -81,7 +81,7 @@ def boot(name, iso, *, uefi=False, usb=False, entry="atom", options="",
             break
         text = read(log)
         if stop_at is None and not wait_exit and (COMPLETE in text or "PANIC:" in text):
-            stop_at = now + 0.5  # let the rest of the line(s) arrive
+            stop_at = now + 1.5  # let the rest, init's greeting too, arrive
         time.sleep(0.1)
     if proc.poll() is None:
         proc.kill()
@@ -214,15 +214,19 @@ def cases(iso, initrd):
     os.makedirs(WORK, exist_ok=True)
     bad_sum, sum_off = corrupt_iso(iso, initrd, "checksum", "checksum")
     bad_size, size_off = corrupt_iso(iso, initrd, "size", "size")
+    summary = [matches(r"^memory: \d+ KiB usable, \d+ KiB managed, \d+ KiB free"),
+               matches(r"^acpi: \d+ CPUs?, \d+ I/O APIC"),
+               matches(r"^time: calibrated against the (HPET|PIT): TSC \d+\.\d+ MHz")]
     selftest_checks = [exits(qemu.EXIT_PASS), matches(r"^selftest: \d+ passed, 0 failed"),
-                       no_warnings]
+                       no_warnings] + summary
     above_4g = matches(r"^memory: .*highest address 0x[1-9a-f][0-9a-f]{8} ")
     default_checks = [completes, no_warnings, lists_initrd,
                       matches(r"^vm: kernel W\^X, NX on, .* WP on"),
                       matches(r"^memory: \d+ KiB usable, \d+ KiB managed, \d+ KiB free"),
                       matches(r"^irq: local APIC \d+ \(x2?APIC\), 1 I/O APIC, 8259 PIC masked"),
                       matches(r"^time: calibrated against the HPET: TSC \d+\.\d+ MHz"),
-                      matches(r"^time: 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC")]
+                      matches(r"^time: 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC"),
+                      has("init[1]: init: Atom user space is up")]
     return [
         # The four ways a person boots the ISO.
         Case("bios-cd", default_checks + [has("firmware BIOS"),

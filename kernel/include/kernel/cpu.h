@@ -36,6 +36,8 @@ struct cpu {
     bool need_resched;
     struct thread *idle;
     struct run_queue rq;
+    struct thread *sleepers;   /* by wake-up time; under rq.lock */
+    struct thread *switch_prev; /* the thread a switch left, until it lands */
     uint64_t context_switches;
 };
 
