@@ -8,6 +8,7 @@
  * leaks).  XSAVE is used where the CPU has it, covering AVX and later
  * state the OS enables; otherwise FXSAVE's legacy 512-byte area.
  */
+#include <arch/io.h>
 #include <kernel/arch.h>
 #include <kernel/string.h>
 
@@ -28,12 +29,6 @@
 static bool use_xsave;
 static uint64_t xcr0;
 static size_t state_size = FXSAVE_SIZE;
-
-static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                     : "a"(leaf), "c"(sub));
-}
 
 void arch_fpu_init(void)
 {

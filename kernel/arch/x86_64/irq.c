@@ -59,18 +59,6 @@ static struct handler handlers[256];
 static struct irq_stats stats;
 static spinlock_t route_lock = SPINLOCK_INIT;
 
-static inline uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return (uint64_t)hi << 32 | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
 uint32_t lapic_read(uint32_t reg)
 {
     if (x2apic)

@@ -11,31 +11,16 @@
 #include <kernel/selftest.h>
 #include <kernel/time.h>
 
-#define CMOS_INDEX 0x70
-#define CMOS_DATA  0x71
-#define NMI_OFF    0x80
 #define RTC_A      0x0A
 #define RTC_B      0x0B
 #define RTC_C      0x0C
 #define RTC_PIE    0x40
 #define RTC_RATE_1024HZ 0x06
 
-static uint8_t cmos_get(uint8_t reg)
-{
-    outb(CMOS_INDEX, NMI_OFF | reg);
-    return inb(CMOS_DATA);
-}
-
-static void cmos_set(uint8_t reg, uint8_t v)
-{
-    outb(CMOS_INDEX, NMI_OFF | reg);
-    outb(CMOS_DATA, v);
-}
-
 static void rtc_tick(void *ctx)
 {
     (*(volatile unsigned *)ctx)++;
-    (void)cmos_get(RTC_C); /* acknowledge, or the RTC stays silent */
+    (void)cmos_read(RTC_C); /* acknowledge, or the RTC stays silent */
 }
 
 SELFTEST(irq_ioapic_routes_rtc_interrupt)
@@ -53,16 +38,16 @@ SELFTEST(irq_ioapic_routes_rtc_interrupt)
         return "a second handler for the same GSI was accepted";
 
     unsigned long saved = irq_save();
-    cmos_set(RTC_A, (uint8_t)((cmos_get(RTC_A) & 0xF0) | RTC_RATE_1024HZ));
-    cmos_set(RTC_B, cmos_get(RTC_B) | RTC_PIE);
-    (void)cmos_get(RTC_C);
+    cmos_write(RTC_A, (uint8_t)((cmos_read(RTC_A) & 0xF0) | RTC_RATE_1024HZ));
+    cmos_write(RTC_B, cmos_read(RTC_B) | RTC_PIE);
+    (void)cmos_read(RTC_C);
     irq_enable();
     uint64_t start = time_monotonic_ns();
     while (count < 8 && time_monotonic_ns() - start < 500000000ull)
         __asm__ volatile("hlt");
     irq_disable();
-    cmos_set(RTC_B, cmos_get(RTC_B) & ~RTC_PIE);
-    (void)cmos_get(RTC_C);
+    cmos_write(RTC_B, cmos_read(RTC_B) & ~RTC_PIE);
+    (void)cmos_read(RTC_C);
     irq_detach_gsi(gsi);
     irq_restore(saved);
     return count >= 8 ? NULL : "fewer than 8 RTC interrupts arrived in 500 ms";

@@ -7,6 +7,8 @@
  * Coming from user mode (CPL 3 in the saved CS), GS is swapped to the
  * kernel's per-CPU base on the way in and back on the way out.
  */
+#include <arch/frame_asm.h>
+
 #define EXC_NOERR(n) \
     .global isr_##n; isr_##n: pushq $0; pushq $n; jmp isr_common
 #define EXC_ERR(n) \
@@ -42,40 +44,12 @@ isr_\n:
     testb $3, 24(%rsp)
     jz 1f
     swapgs
-1:  pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:  PUSH_GPRS
     cld
     .endm
 
     .macro RESTORE_REGS_AND_RETURN
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     addq $16, %rsp
     testb $3, 8(%rsp)
     jz 2f

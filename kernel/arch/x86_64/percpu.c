@@ -4,15 +4,11 @@
  * KERNEL_GS_BASE and GS_BASE holds the user's value.  Entry paths from
  * user mode swap the two back.
  */
+#include <arch/io.h>
 #include <kernel/cpu.h>
 
 #define MSR_GS_BASE        0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
 
 void cpu_init_local(struct cpu *c, unsigned id)
 {

@@ -9,21 +9,12 @@
 #include <kernel/error.h>
 #include <kernel/time.h>
 
-#define CMOS_INDEX 0x70
-#define CMOS_DATA  0x71
-#define NMI_OFF    0x80 /* keep NMIs masked in the index port's top bit */
 #define RTC_STATUS_A 0x0A
 #define RTC_STATUS_B 0x0B
 #define UPDATE_IN_PROGRESS 0x80
 #define MODE_BINARY 0x04
 #define MODE_24H    0x02
 #define READ_ATTEMPTS 16
-
-static uint8_t cmos_read(uint8_t reg)
-{
-    outb(CMOS_INDEX, NMI_OFF | reg);
-    return inb(CMOS_DATA);
-}
 
 struct raw_rtc {
     uint8_t sec, min, hour, day, month, year, century;

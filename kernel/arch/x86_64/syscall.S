@@ -14,6 +14,7 @@
  * arch_enter_user(entry, stack) starts a thread in user mode with IRETQ
  * and all registers cleared.
  */
+#include <arch/frame_asm.h>
 #include <kernel/cpu.h>
 
 #define USER_DS 0x1B
@@ -34,21 +35,7 @@ syscall_entry:
     pushq %rcx                             /* rip */
     pushq $0                               /* error code */
     pushq $-1                              /* "vector": a system call */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     xorl %ebp, %ebp                        /* backtraces end here */
     cld
     sti
@@ -58,21 +45,7 @@ syscall_entry:
     movq FRAME_RIP(%rsp), %rcx
     shrq $47, %rcx                         /* 0 for a canonical user address */
     jnz .Lbad_return
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     addq $16, %rsp                         /* vector, error code */
     popq %rcx                              /* rip */
     addq $8, %rsp                          /* cs */

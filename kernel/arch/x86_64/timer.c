@@ -36,13 +36,6 @@ static uint64_t ns_mult; /* ns = cycles * ns_mult >> 32 */
 static volatile uint64_t ticks;
 static void (*tick_hook)(void);
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 static bool hpet_init(const struct acpi_info *acpi)
 {
     if (!acpi->has_hpet)
@@ -113,11 +106,9 @@ int time_init(const struct acpi_info *acpi)
     cal.reference = hpet_init(acpi) ? "HPET" : "PIT";
 
     uint32_t r[4];
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                     : "a"(0x80000000u), "c"(0));
+    cpuid(0x80000000u, 0, r);
     if (r[0] >= 0x80000007u) {
-        __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                         : "a"(0x80000007u), "c"(0));
+        cpuid(0x80000007u, 0, r);
         cal.tsc_invariant = r[3] & (1u << 8);
     }
 

@@ -27,18 +27,6 @@
 extern const uint64_t usercopy_fixups[], usercopy_fixups_end[];
 void syscall_entry(void);
 
-static inline uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return (uint64_t)hi << 32 | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
 void arch_syscall_init(void)
 {
     wrmsr(MSR_STAR, (uint64_t)USER_BASE << 48 | (uint64_t)KERNEL_CS << 32);
