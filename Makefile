@@ -8,6 +8,7 @@
 #   make run        build and boot it in QEMU (UEFI=1 for OVMF)
 #   make debug      boot paused with QEMU's GDB stub; see scripts/atom.gdb
 #   make test       install what is missing, build, run every test
+#   make bench      guest-instruction counts of kernel paths (QEMU -icount)
 #   make toolchain  the newlib sysroot and x86_64-atom-gcc
 #   make deps       install (or print how to install) the Debian packages
 #   make clean      remove build/
@@ -48,6 +49,12 @@ debug:
 	$(Q)scripts/deps.sh --run
 	$(Q)$(MAKE) --no-print-directory iso
 	$(Q)$(PYTHON) scripts/qemu.py debug $(if $(UEFI),--uefi) $(ISO)
+
+.PHONY: bench
+bench:
+	$(Q)scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory iso
+	$(Q)$(PYTHON) scripts/bench.py $(ISO)
 
 .PHONY: clean
 clean:

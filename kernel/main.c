@@ -243,6 +243,21 @@ static void start_acpi_and_time(void)
                  (long long)rtc_to_unix(&t));
 }
 
+/* `make bench`: runs tests/ubench, whose output is the benchmark, and
+ * ends the machine. */
+static void run_benchmarks(const void *initrd, size_t initrd_size)
+{
+    static const char *const argv[] = { "ubench", NULL };
+    struct ustar_entry e;
+    int err;
+    struct process *p = NULL;
+    if (initrd && ustar_find(initrd, initrd_size, "tests/ubench", &e))
+        p = process_spawn("ubench", e.data, e.size, argv, NULL, &err);
+    int status = p ? process_wait(p) : -1;
+    log_info("bench: done (status %d)", status);
+    arch_machine_exit(status == 0);
+}
+
 /* The first user program: bin/init from the initrd. */
 static void start_init(const void *initrd, size_t initrd_size)
 {
@@ -280,6 +295,8 @@ static void kernel_main_late(void *stack_top)
                                     initrd, initrd_size, kernel_cmdline, &acpi };
         selftest_run_all(&env);
     }
+    if (cmdline_has(kernel_cmdline, "bench"))
+        run_benchmarks(initrd, initrd_size);
     start_init(initrd, initrd_size);
     thread_exit(0); /* the idle thread and the processes take over */
 }

@@ -1,8 +1,10 @@
-# User programs: each directory under userland/ (or userland/tests/) with
+# User programs: each directory under userland/ (or userland/tests/,
+# userland/bench/) with
 # C sources is one program, built with x86_64-atom-gcc into
 # build/userland/<name>/<name> (with symbols, for debugging) and stripped
 # into build/userland/bin/<name> for the initrd.
-USER_PROGRAM_DIRS := userland/hello userland/init $(wildcard userland/tests/*)
+USER_PROGRAM_DIRS := userland/hello userland/init $(wildcard userland/tests/*) \
+	$(wildcard userland/bench/*)
 USER_PROGRAMS := $(notdir $(USER_PROGRAM_DIRS))
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 
