@@ -8,9 +8,6 @@
  *
  * size_t arch_copy_user(void *dst, const void *src, size_t len):
  *     returns the number of bytes NOT copied (0 on success).
- * long arch_copy_user_string(char *dst, const char *src, size_t max):
- *     copies up to the NUL (included); returns its length, -1 on a fault,
- *     -2 if no NUL came within max bytes.
  */
     .text
     .global arch_copy_user
@@ -23,25 +20,6 @@ arch_copy_user:
     jmp user_access_end_ret
 .Lcopy_fixup:
     movq %rcx, %rax
-    jmp user_access_end_ret
-
-    .global arch_copy_user_string
-arch_copy_user_string:
-    call user_access_begin
-    xorl %eax, %eax
-1:  cmpq %rdx, %rax
-    jae 3f
-.Lstring_load:
-    movb (%rsi,%rax), %cl
-    movb %cl, (%rdi,%rax)
-    testb %cl, %cl
-    jz user_access_end_ret
-    incq %rax
-    jmp 1b
-3:  movq $-2, %rax
-    jmp user_access_end_ret
-.Lstring_fixup:
-    movq $-1, %rax
     jmp user_access_end_ret
 
 user_access_begin:
@@ -66,7 +44,6 @@ usercopy_smap:
     .global usercopy_fixups, usercopy_fixups_end
 usercopy_fixups:
     .quad .Lcopy, .Lcopy_fixup
-    .quad .Lstring_load, .Lstring_fixup
 usercopy_fixups_end:
 
     .section .note.GNU-stack, "", @progbits

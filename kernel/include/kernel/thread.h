@@ -51,7 +51,6 @@ struct thread {
     int exit_code;
     struct wait_queue *joiners;
     struct process *process;    /* NULL for kernel threads */
-    void *arch;                 /* per-architecture data (user entry state) */
     uint64_t ticks;             /* timer ticks spent running */
 };
 

@@ -10,8 +10,5 @@
 
 int copy_from_user(void *dst, uint64_t user_src, size_t len);
 int copy_to_user(uint64_t user_dst, const void *src, size_t len);
-/* Copies a NUL-terminated string of at most max-1 characters; returns its
- * length, E_FAULT, or E_RANGE when it is longer. */
-long copy_string_from_user(char *dst, uint64_t user_src, size_t max);
 
 #endif
