@@ -17,6 +17,7 @@ Suite *suite_elf(void);
 Suite *suite_user_stack(void);
 Suite *suite_pmm(void);
 Suite *suite_heap(void);
+Suite *suite_cap(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

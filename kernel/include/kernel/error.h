@@ -12,6 +12,8 @@ enum {
     E_RANGE = -4, /* an address or size outside what is managed */
     E_FAULT = -5, /* a user address that cannot be read or written */
     E_TIMEOUT = -6, /* a wait ended by its timeout */
+    E_PERM  = -7, /* a capability lacks a right the operation needs */
+    E_BADHANDLE = -8, /* a handle out of range or naming an empty slot */
 };
 
 static inline const char *error_name(int err)
@@ -24,6 +26,8 @@ static inline const char *error_name(int err)
     case E_RANGE: return "out of range";
     case E_FAULT: return "bad address";
     case E_TIMEOUT: return "timed out";
+    case E_PERM:  return "permission denied";
+    case E_BADHANDLE: return "bad handle";
     default:      return "unknown error";
     }
 }
