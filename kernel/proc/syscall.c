@@ -63,7 +63,10 @@ static int64_t sys_yield(const uint64_t args[6])
 
 static int64_t sys_sleep_ns(const uint64_t args[6])
 {
-    thread_sleep_ns(args[0]);
+    if (args[0] == 0)
+        thread_yield(); /* a sleep of nothing only gives up the CPU */
+    else
+        thread_sleep_ns(args[0]);
     return 0;
 }
 

@@ -6,11 +6,14 @@
  * while another keeps running (tests/ucrash, tests/uspin), CPU-bound
  * programs are preempted (two tests/uspin at once), malformed executables
  * are refused with the expected message (tests/elf/, made by
- * scripts/mkbadelf.py), and running programs leaks no memory.
+ * scripts/mkbadelf.py), running programs leaks no memory, and 100,000
+ * random system calls (tests/ufuzz) leave the kernel, its free memory and
+ * a bystander program as they were.
  */
 #include <kernel/elf.h>
 #include <kernel/error.h>
 #include <kernel/fmt.h>
+#include <kernel/heap.h>
 #include <kernel/pmm.h>
 #include <kernel/process.h>
 #include <kernel/selftest.h>
@@ -149,4 +152,70 @@ SELFTEST(user_processes_leak_no_memory)
             return "bin/hello failed";
     pmm_stats(&after);
     return after.free_pages == before.free_pages ? NULL : "memory leaked across 30 runs";
+}
+
+/* Memory in use, measured so that the heap's caching of empty slabs (which
+ * depends on the order of frees) does not count: pages in use outside the
+ * heap, and live heap objects. */
+struct memory_use {
+    int64_t pages_outside_heap;
+    int64_t heap_objects;
+};
+
+static void memory_use(struct memory_use *m)
+{
+    struct pmm_stats p;
+    struct heap_stats h;
+    pmm_stats(&p);
+    heap_stats(&h);
+    m->pages_outside_heap = (int64_t)p.total_pages - (int64_t)p.free_pages - (int64_t)h.pages;
+    m->heap_objects = (int64_t)h.large_allocs;
+    for (size_t size = 16; size <= 2048; size *= 2) {
+        struct kmem_cache_stats c;
+        if (kmem_cache_stats(kmalloc_cache(size), &c) == E_OK)
+            m->heap_objects += (int64_t)c.in_use;
+    }
+}
+
+/* 100,000 random system calls beside a bystander program; returns the
+ * fuzzer's status, or NOT_STARTED, and flags a stopped bystander. */
+static int fuzz_round(const struct selftest_env *env, bool *bystander_faulted)
+{
+    static const char *const fuzz_argv[] = { "ufuzz", "100000", "12345", NULL };
+    static const char *const spin_argv[] = { "uspin", "200", NULL };
+    struct process *bystander = start(env, "tests/uspin", spin_argv);
+    if (!bystander)
+        return NOT_STARTED;
+    int status = run(env, "tests/ufuzz", fuzz_argv);
+    *bystander_faulted = process_wait(bystander) == PROCESS_EXIT_FAULT;
+    return status;
+}
+
+SELFTEST(user_system_call_fuzzer)
+{
+    /* The same round twice: the first brings the heap's caches to their
+     * steady state, so any page the second one loses is a leak. */
+    bool faulted = false;
+    if (fuzz_round(env, &faulted) != 0 || faulted)
+        return "the first fuzzing round failed";
+    struct memory_use before, after;
+    memory_use(&before);
+    int status = fuzz_round(env, &faulted);
+    memory_use(&after);
+    if (status == NOT_STARTED)
+        return "tests/ufuzz or tests/uspin could not be started";
+    if (status != 0)
+        return "the fuzzer saw undocumented results or was stopped";
+    if (faulted)
+        return "a bystander program was stopped during the fuzzing";
+    if (after.pages_outside_heap != before.pages_outside_heap ||
+        after.heap_objects != before.heap_objects) {
+        static char why[128];
+        fmt_snprintf(why, sizeof(why), "memory leaked across 100,000 random system "
+                     "calls: %lld pages, %lld heap objects",
+                     (long long)(after.pages_outside_heap - before.pages_outside_heap),
+                     (long long)(after.heap_objects - before.heap_objects));
+        return why;
+    }
+    return NULL;
 }

@@ -1,0 +1,87 @@
+/*
+ * ufuzz [CALLS] [SEED]: issues CALLS random system calls (default 100,000)
+ * with random numbers and arguments drawn from values that tend to find
+ * bugs: NULL, kernel addresses, the edges of the user half, unmapped and
+ * read-only memory, huge and negative lengths, and a few valid ones.  Each
+ * result must be a value or one of the documented errors; anything else,
+ * or the kernel stopping this program, is a failure.  Calls that would end
+ * the program (exit) are skipped, and sleeps are zero-length (any other
+ * sleep lasts at least one 10 ms timer tick).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <atom/errors.h>
+#include <atom/raw_syscall.h>
+
+static uint64_t state;
+
+static uint64_t next(void)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+}
+
+static char buffer[64];
+
+static long interesting(void)
+{
+    static const uint64_t values[] = {
+        0, 1, 8, 0xfff, 0x1000, 0x400000, 0x7fffffffefff, 0x7ffffffff000,
+        0x7ffffffffff8, 0x800000000000, 0xffff800000000000, 0xffffffff80100000,
+        0xffffffffffffffff, 0x8000000000000000, 4096, 4097, 65536,
+    };
+    switch (next() % 4) {
+    case 0: return (long)values[next() % (sizeof(values) / sizeof(values[0]))];
+    case 1: return (long)next();
+    case 2: return (long)(buffer + next() % sizeof(buffer));
+    default: return (long)(next() % 8192) - 4096;
+    }
+}
+
+static int known(long r)
+{
+    if (r >= 0)
+        return 1;
+    switch (-r) {
+    case ATOM_EINVAL: case ATOM_EFAULT: case ATOM_ENOSYS: case ATOM_ENOMEM:
+    case ATOM_ERANGE: case ATOM_EPERM: case ATOM_EBUSY:
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    long calls = argc > 1 ? strtol(argv[1], NULL, 10) : 100000;
+    state = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x9E3779B97F4A7C15ull;
+    long bad = 0;
+    for (long i = 0; i < calls; i++) {
+        long nr = (long)(next() % (ATOM_SYS_COUNT + 4));
+        if (next() % 16 == 0)
+            nr = interesting();
+        long a0 = interesting(), a1 = interesting(), a2 = interesting();
+        if (nr == ATOM_SYS_EXIT)
+            continue;                      /* would end the run */
+        if (nr == ATOM_SYS_SLEEP_NS)
+            a0 = 0;
+        if (nr == ATOM_SYS_DEBUG_WRITE && a1 > 0 && a1 <= ATOM_DEBUG_WRITE_MAX) {
+            /* Keep the log readable: a write that could succeed gets a
+             * pointer that must fail instead. */
+            static const long unreadable[] = { 0, (long)0xffffffff80100000ul,
+                                               (long)0x0000700000000000ul,
+                                               (long)0x00007ffffffff000ul };
+            a0 = unreadable[next() % 4];
+        }
+        long r = atom_syscall3(nr, a0, a1, a2);
+        if (!known(r)) {
+            if (bad++ < 5)
+                printf("ufuzz: call %ld (nr %ld) returned %ld\n", i, nr, r);
+        }
+    }
+    printf("ufuzz: %ld calls, %ld unexpected results\n", calls, bad);
+    return bad != 0;
+}
