@@ -5,7 +5,7 @@
 
 KERNEL_ELF  := $(BUILD)/kernel/atom.elf
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/boot/*.c kernel/mm/*.c kernel/proc/*.c \
-	kernel/acpi/*.c kernel/cap/*.c kernel/console/*.c $(ARCH_DIR)/*.c $(ARCH_DIR)/*.S)
+	kernel/acpi/*.c kernel/cap/*.c kernel/object/*.c kernel/console/*.c $(ARCH_DIR)/*.c $(ARCH_DIR)/*.S)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) \
 	$(BUILD)/kernel/console/font_data.c.o
 

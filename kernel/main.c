@@ -23,6 +23,7 @@
 #include <kernel/mm.h>
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
+#include <kernel/endpoint.h>
 #include <kernel/process.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -243,17 +244,25 @@ static void start_acpi_and_time(void)
                  (long long)rtc_to_unix(&t));
 }
 
-/* `make bench`: runs tests/ubench, whose output is the benchmark, and
- * ends the machine. */
+/* `make bench`: runs tests/ubench, whose output is the benchmark, with a
+ * second copy serving its IPC round trips from another address space,
+ * and ends the machine. */
 static void run_benchmarks(const void *initrd, size_t initrd_size)
 {
     static const char *const argv[] = { "ubench", NULL };
+    static const char *const server_argv[] = { "ubench", "server", NULL };
     struct ustar_entry e;
-    int err;
-    struct process *p = NULL;
-    if (initrd && ustar_find(initrd, initrd_size, "tests/ubench", &e))
-        p = process_spawn("ubench", e.data, e.size, argv, NULL, &err);
-    int status = p ? process_wait(p) : -1;
+    int err, h;
+    struct process *p = NULL, *server = NULL;
+    struct endpoint *ep = endpoint_create();
+    if (ep && initrd && ustar_find(initrd, initrd_size, "tests/ubench", &e)) {
+        p = process_load("ubench", e.data, e.size, argv, NULL, &err);
+        server = process_load("ubench-server", e.data, e.size, server_argv, NULL, &err);
+    }
+    bool ready = p && server && cap_insert_root(p->cspace, &ep->obj, ATOM_RIGHT_WRITE, 0, &h) == E_OK &&
+                 cap_insert_root(server->cspace, &ep->obj, ATOM_RIGHT_READ, 0, &h) == E_OK &&
+                 process_start(server) == E_OK && process_start(p) == E_OK;
+    int status = ready ? process_wait(p) : -1;
     log_info("bench: done (status %d)", status);
     arch_machine_exit(status == 0);
 }
@@ -269,8 +278,11 @@ static void start_init(const void *initrd, size_t initrd_size)
         log_error("init: no bin/init in the initrd; nothing to run");
         return;
     }
-    if (!process_spawn("init", e.data, e.size, argv, envp, &err))
+    struct process *p = process_spawn("init", e.data, e.size, argv, envp, &err);
+    if (!p)
         log_error("init: bin/init could not be started (%s)", error_name(err));
+    else
+        kobject_put(&p->obj); /* init runs for ever; its threads keep it */
 }
 
 static void kernel_main_late(void *stack_top)
@@ -284,6 +296,8 @@ static void kernel_main_late(void *stack_top)
     summarize_framebuffer(&boot_info);
     summarize_firmware(&boot_info);
     start_acpi_and_time();
+    if (sched_start_reaper() != E_OK)
+        panic("out of memory for the reaper thread");
 
     size_t initrd_size = 0;
     const void *initrd = load_initrd(&boot_info, boot_info_phys, &initrd_size);

@@ -36,7 +36,11 @@
  * object, rights and badge never change after it is made.
  *
  * Objects are reference counted (struct kobject): each capability holds a
- * reference and cap_lookup hands the caller one more.  A reference dropped
+ * reference and cap_lookup hands the caller one more.  The exception is a
+ * capability to a table's owner held in that same table (a process's
+ * capability to itself): it is weak, holds no reference, so the process
+ * can still die of having no other; a move out of the table makes it
+ * strong again, a move in makes it weak.  A reference dropped
  * while locks are held that turns out to be the last is put on a local
  * list threaded through the dead object itself (kobject.reap_next: no
  * allocation) and the destroy functions run after every lock is released,
@@ -88,6 +92,8 @@ void kobject_put(struct kobject *obj)
  * the object on *reap for reap_run. */
 static void put_deferred(struct kobject *obj, struct kobject **reap)
 {
+    if (!obj)
+        return;
     if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
         obj->reap_next = *reap;
         *reap = obj;
@@ -167,7 +173,7 @@ static int table_grow(struct cspace *cs)
 static int table_reserve(struct cspace *cs, int *handle)
 {
     if (cs->count >= cs->max_slots)
-        return E_RANGE;
+        return E_NOSPACE;
     for (size_t w = cs->free_hint / WORD_BITS; w < words_for(cs->capacity); w++) {
         uint64_t free = ~cs->used[w];
         if (free) {
@@ -305,7 +311,7 @@ static void remove_leaf(struct cap *c, struct kobject **reap)
     spin_lock(&cs->lock);
     table_clear(cs, c->handle);
     spin_unlock(&cs->lock);
-    put_deferred(c->obj, reap);
+    put_deferred(c->weak ? NULL : c->obj, reap);
     kfree(c);
 }
 
@@ -340,7 +346,9 @@ int cap_insert_root(struct cspace *cs, struct kobject *obj, uint32_t rights,
             err = E_NOMEM;
     }
     if (err == E_OK) {
-        kobject_get(obj);
+        c->weak = obj == cs->owner;
+        if (!c->weak)
+            kobject_get(obj);
         table_set(cs, handle, c);
         *handle_out = handle;
     }
@@ -399,7 +407,9 @@ static int derive(struct cap *from, struct cspace *dst, uint32_t rights, uint64_
     if (!c)
         return E_NOMEM;
     /* perform */
-    kobject_get(from->obj);
+    c->weak = from->obj == dst->owner;
+    if (!c->weak)
+        kobject_get(from->obj);
     table_set(dst, handle, c);
     tree_add_child(from, c);
     *new_handle = handle;
@@ -433,6 +443,7 @@ int cap_transfer(struct cspace *src, int handle, struct cspace *dst, bool move,
 {
     if (!src || !dst || !new_handle)
         return E_INVAL;
+    struct kobject *reap = NULL;
     spin_lock(&cdt_lock);
     lock_pair(src, dst);
     struct cap *c = slot_get(src, handle);
@@ -450,11 +461,18 @@ int cap_transfer(struct cspace *src, int handle, struct cspace *dst, bool move,
             /* perform: the node changes slots, its links stay */
             table_clear(src, handle);
             table_set(dst, to, c);
+            bool weak = c->obj == dst->owner;
+            if (c->weak && !weak)
+                kobject_get(c->obj);
+            else if (!c->weak && weak)
+                put_deferred(c->obj, &reap);
+            c->weak = weak;
             *new_handle = to;
         }
     }
     unlock_pair(src, dst);
     spin_unlock(&cdt_lock);
+    reap_run(reap);
     return err;
 }
 
@@ -469,7 +487,7 @@ int cap_delete(struct cspace *cs, int handle)
     if (c) {
         tree_remove_reparent(c);
         table_clear(cs, handle);
-        put_deferred(c->obj, &reap);
+        put_deferred(c->weak ? NULL : c->obj, &reap);
     }
     spin_unlock(&cs->lock);
     spin_unlock(&cdt_lock);
@@ -517,6 +535,11 @@ int cap_revoke(struct cspace *cs, int handle)
     return err;
 }
 
+void cspace_set_owner(struct cspace *cs, struct kobject *owner)
+{
+    cs->owner = owner;
+}
+
 void cspace_destroy(struct cspace *cs)
 {
     if (!cs)
@@ -530,7 +553,7 @@ void cspace_destroy(struct cspace *cs)
             continue;
         tree_remove_reparent(c);
         table_clear(cs, (int)i);
-        put_deferred(c->obj, &reap);
+        put_deferred(c->weak ? NULL : c->obj, &reap);
         kfree(c);
     }
     spin_unlock(&cs->lock);

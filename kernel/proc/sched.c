@@ -30,6 +30,15 @@
 static struct cpu boot_cpu;
 static uint64_t threads_created, threads_freed;
 
+/* Dead threads wait here until the reaper, a kernel thread, drops their
+ * own reference: their stacks are free to go only once they are off the
+ * CPU, and the last reference may tear down a whole process, which is no
+ * work for the switch path. */
+static spinlock_t dead_lock = SPINLOCK_INIT;
+static struct thread *dead_list;
+static struct wait_queue reaper_wq = WAIT_QUEUE_INIT;
+void thread_reap(struct thread *t);
+
 /* The first thing a thread does after a switch lands on it (also called
  * from arch_thread_start for new threads). */
 void sched_finish_switch(void);
@@ -101,6 +110,9 @@ static void make_ready(struct cpu *c, struct thread *t)
 
 static void sleepers_remove(struct cpu *c, struct thread *t)
 {
+    if (!t->on_sleepers)
+        return;
+    t->on_sleepers = false;
     for (struct thread **pp = &c->sleepers; *pp; pp = &(*pp)->sleep_next) {
         if (*pp == t) {
             *pp = t->sleep_next;
@@ -112,6 +124,7 @@ static void sleepers_remove(struct cpu *c, struct thread *t)
 
 static void sleepers_insert(struct cpu *c, struct thread *t)
 {
+    t->on_sleepers = true;
     struct thread **pp = &c->sleepers;
     while (*pp && (*pp)->wake_at <= t->wake_at)
         pp = &(*pp)->sleep_next;
@@ -122,16 +135,8 @@ static void sleepers_insert(struct cpu *c, struct thread *t)
 /* Picks the next thread and switches to it; rq lock held, interrupts off.
  * Returns (in the context of the thread that called it) once that thread
  * runs again, with the lock released. */
-static void switch_locked(struct cpu *c)
+static void switch_to_locked(struct cpu *c, struct thread *prev, struct thread *next)
 {
-    struct thread *prev = c->current;
-    if (prev->state == THREAD_RUNNING && prev != c->idle) {
-        prev->state = THREAD_READY;
-        rq_push(c, prev);
-    }
-    struct thread *next = rq_pop(c);
-    if (!next)
-        next = c->idle;
     c->need_resched = false;
     next->slice = SCHED_SLICE_TICKS;
     if (next == prev) {
@@ -154,13 +159,54 @@ static void switch_locked(struct cpu *c)
     sched_finish_switch();
 }
 
+static void switch_locked(struct cpu *c)
+{
+    struct thread *prev = c->current;
+    if (prev->state == THREAD_RUNNING && prev != c->idle) {
+        prev->state = THREAD_READY;
+        rq_push(c, prev);
+    }
+    struct thread *next = rq_pop(c);
+    switch_to_locked(c, prev, next ? next : c->idle);
+}
+
 void sched_finish_switch(void)
 {
     struct cpu *c = cpu_this();
     struct thread *prev = c->switch_prev;
+    c->switch_prev = NULL;
+    bool dead = prev && prev->state == THREAD_DEAD;
     if (prev)
-        prev->on_cpu = false;
+        __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
     spin_release(&c->rq.lock);
+    if (dead) {
+        spin_acquire(&dead_lock);
+        prev->dead_next = dead_list;
+        dead_list = prev;
+        spin_release(&dead_lock);
+        wait_queue_wake_one(&reaper_wq);
+    }
+}
+
+static int reaper_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        spin_lock(&dead_lock);
+        struct thread *list = dead_list;
+        dead_list = NULL;
+        spin_unlock(&dead_lock);
+        if (!list) {
+            wait_queue_wait(&reaper_wq, 100000000ull);
+            continue;
+        }
+        while (list) {
+            struct thread *next = list->dead_next;
+            thread_reap(list);
+            list = next;
+        }
+    }
+    return 0;
 }
 
 static void schedule(void)
@@ -197,16 +243,13 @@ void sched_tick(void)
         struct thread *t = c->sleepers;
         c->sleepers = t->sleep_next;
         t->sleep_next = NULL;
+        t->on_sleepers = false;
         if (t->waiting_on)
             t->timed_out = true;
+        t->wake_result = E_TIMEOUT;
         make_ready(c, t);
     }
     spin_release(&c->rq.lock);
-}
-
-struct thread *thread_current(void)
-{
-    return cpu_this()->current;
 }
 
 void thread_sleep_ns(uint64_t ns)
@@ -221,7 +264,7 @@ void thread_sleep_ns(uint64_t ns)
     irq_restore(flags);
 }
 
-void thread_set_priority(struct thread *t, unsigned priority)
+void sched_set_priority(struct thread *t, unsigned priority)
 {
     if (priority >= SCHED_PRIORITIES)
         priority = SCHED_PRIORITIES - 1;
@@ -240,7 +283,77 @@ void thread_set_priority(struct thread *t, unsigned priority)
         c->need_resched = true;
     spin_release(&c->rq.lock);
     irq_restore(flags);
+}
+
+void thread_set_priority(struct thread *t, unsigned priority)
+{
+    sched_set_priority(t, priority);
     sched_preempt_if_needed();
+}
+
+int sched_block(spinlock_t *lock, uint64_t timeout_ns, struct thread *handoff)
+{
+    struct cpu *c = cpu_this();
+    struct thread *t = c->current;
+    unsigned long flags = lock->saved_flags;
+    spin_acquire(&c->rq.lock);
+    spin_release(lock);
+    t->state = THREAD_BLOCKED;
+    t->wake_result = E_OK;
+    if (timeout_ns) {
+        t->wake_at = time_monotonic_ns() + timeout_ns;
+        sleepers_insert(c, t);
+    }
+    /* Straight to the claimed thread, unless something more urgent is
+     * ready: then it queues like any woken thread. */
+    if (handoff) {
+        handoff->cpu = c;
+        handoff->wake_result = E_OK;
+    }
+    if (handoff && c->rq.bitmap >> handoff->priority <= 1) {
+        switch_to_locked(c, t, handoff);
+    } else {
+        if (handoff)
+            make_ready(c, handoff);
+        switch_locked(c);
+    }
+    irq_restore(flags);
+    return t->wake_result;
+}
+
+bool sched_claim(struct thread *t)
+{
+    struct cpu *c = t->cpu ? t->cpu : cpu_this();
+    unsigned long flags = sched_lock(c);
+    bool blocked = t->state == THREAD_BLOCKED;
+    if (blocked)
+        sleepers_remove(c, t);
+    spin_release(&c->rq.lock);
+    irq_restore(flags);
+    return blocked;
+}
+
+void sched_wake(struct thread *t, int result)
+{
+    struct cpu *c = t->cpu ? t->cpu : cpu_this();
+    unsigned long flags = sched_lock(c);
+    t->wake_result = result;
+    make_ready(c, t);
+    spin_release(&c->rq.lock);
+    irq_restore(flags);
+}
+
+void sched_interrupt(struct thread *t)
+{
+    struct cpu *c = t->cpu ? t->cpu : cpu_this();
+    unsigned long flags = sched_lock(c);
+    if ((t->state == THREAD_BLOCKED || t->state == THREAD_SLEEPING) && !t->waiting_on) {
+        sleepers_remove(c, t);
+        t->wake_result = E_INTR;
+        make_ready(c, t);
+    }
+    spin_release(&c->rq.lock);
+    irq_restore(flags);
 }
 
 int wait_queue_wait(struct wait_queue *q, uint64_t timeout_ns)
@@ -392,6 +505,15 @@ int sched_init(uint64_t boot_stack_top)
     idle->state = THREAD_READY;
     c->idle = idle;
     time_set_tick_hook(sched_tick);
+    return E_OK;
+}
+
+int sched_start_reaper(void)
+{
+    struct thread *reaper = thread_create("reaper", reaper_loop, NULL, SCHED_PRIORITIES - 1);
+    if (!reaper)
+        return E_NOMEM;
+    kobject_put(&reaper->obj); /* it runs for ever */
     return E_OK;
 }
 

@@ -49,6 +49,24 @@ SELFTEST(user_system_calls)
     return status == 0 ? NULL : "tests/usyscalls reported failures (see its output)";
 }
 
+SELFTEST(user_capability_calls_and_rights)
+{
+    static const char *const argv[] = { "ucaps", NULL };
+    int status = run(env, "tests/ucaps", argv);
+    if (status == NOT_STARTED)
+        return "tests/ucaps could not be started";
+    return status == 0 ? NULL : "tests/ucaps reported failures (see its output)";
+}
+
+SELFTEST(user_processes_built_from_user_space)
+{
+    static const char *const argv[] = { "uproc", NULL };
+    int status = run(env, "tests/uproc", argv);
+    if (status == NOT_STARTED)
+        return "tests/uproc could not be started";
+    return status == 0 ? NULL : "tests/uproc reported failures (see its output)";
+}
+
 SELFTEST(user_faults_stop_only_the_faulting_process)
 {
     static const char *const modes[] = { "divide", "privileged", "kernel-jump",

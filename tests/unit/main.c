@@ -46,6 +46,7 @@ int main(void)
     srunner_add_suite(sr, suite_pmm());
     srunner_add_suite(sr, suite_heap());
     srunner_add_suite(sr, suite_cap());
+    srunner_add_suite(sr, suite_region());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

@@ -596,17 +596,17 @@ START_TEST(test_table_full)
     struct snap *before = malloc(sizeof(*before));
     snap_take(before, cs, 2, objs, 1);
     int h;
-    ck_assert_int_eq(cap_insert_root(cs[0], &t.ko, R, 0, &h), E_RANGE);
-    ck_assert_int_eq(cap_duplicate(cs[1], a, cs[0], R, 0, false, &h), E_RANGE);
-    ck_assert_int_eq(cap_transfer(cs[1], a, cs[0], false, &h), E_RANGE);
-    ck_assert_int_eq(cap_transfer(cs[1], a, cs[0], true, &h), E_RANGE);
-    ck_assert_int_eq(cap_duplicate(cs[0], 3, cs[0], R, 0, false, &h), E_RANGE);
+    ck_assert_int_eq(cap_insert_root(cs[0], &t.ko, R, 0, &h), E_NOSPACE);
+    ck_assert_int_eq(cap_duplicate(cs[1], a, cs[0], R, 0, false, &h), E_NOSPACE);
+    ck_assert_int_eq(cap_transfer(cs[1], a, cs[0], false, &h), E_NOSPACE);
+    ck_assert_int_eq(cap_transfer(cs[1], a, cs[0], true, &h), E_NOSPACE);
+    ck_assert_int_eq(cap_duplicate(cs[0], 3, cs[0], R, 0, false, &h), E_NOSPACE);
     ck_assert_int_eq(cap_lookup(cs[0], 10, ATOM_OBJ_NONE, 0, NULL, NULL), E_BADHANDLE);
     snap_same(cs, 2, objs, 1, before);
     /* a table that is not a multiple of the bitmap word, past one growth */
     for (int i = 1; i < 70; i++)
         ck_assert_int_eq(dupc(cs[1], a, cs[1], R), i);
-    ck_assert_int_eq(cap_insert_root(cs[1], &t.ko, R, 0, &h), E_RANGE);
+    ck_assert_int_eq(cap_insert_root(cs[1], &t.ko, R, 0, &h), E_NOSPACE);
     ck_assert_int_eq(cap_delete(cs[1], 69), E_OK);
     ck_assert_int_eq(cap_insert_root(cs[1], &t.ko, R, 0, &h), E_OK);
     ck_assert_int_eq(h, 69);
@@ -948,7 +948,7 @@ START_TEST(test_random_against_model)
             int o = (int)(rnd() % M_OBJS);
             uint64_t badge = rnd() % 3;
             uint32_t r = rnd() % 4 ? ALL : rights;
-            expect = m_lowest_free(d) < 0 ? E_RANGE : E_OK;
+            expect = m_lowest_free(d) < 0 ? E_NOSPACE : E_OK;
             got = cap_insert_root(cs[d], &objs[o].ko, r, badge, &nh);
             if (expect == E_OK) {
                 int m = m_new(d, o, -1, r, badge);
@@ -964,7 +964,7 @@ START_TEST(test_random_against_model)
             else if (!(mn[n].rights & DUP) || (rights & ~mn[n].rights) || (set && mn[n].badge))
                 expect = E_PERM;
             else
-                expect = m_lowest_free(d) < 0 ? E_RANGE : E_OK;
+                expect = m_lowest_free(d) < 0 ? E_NOSPACE : E_OK;
             got = cap_duplicate(cs[s], h, cs[d], rights, badge, set, &nh);
             if (expect == E_OK) {
                 int m = m_new(d, mn[n].obj, n, rights, set ? badge : mn[n].badge);
@@ -980,7 +980,7 @@ START_TEST(test_random_against_model)
             else if (!(mn[n].rights & GR))
                 expect = E_PERM;
             else
-                expect = m_lowest_free(d) < 0 ? E_RANGE : E_OK;
+                expect = m_lowest_free(d) < 0 ? E_NOSPACE : E_OK;
             got = cap_transfer(cs[s], h, cs[d], move, &nh);
             if (expect == E_OK && !move) {
                 int m = m_new(d, mn[n].obj, n, mn[n].rights, mn[n].badge);

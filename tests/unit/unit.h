@@ -18,6 +18,7 @@ Suite *suite_user_stack(void);
 Suite *suite_pmm(void);
 Suite *suite_heap(void);
 Suite *suite_cap(void);
+Suite *suite_region(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

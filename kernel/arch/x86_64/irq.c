@@ -218,6 +218,19 @@ int irq_attach_gsi(uint32_t gsi, unsigned acpi_flags, irq_handler_t fn, void *ct
     return E_OK;
 }
 
+int irq_set_masked(uint32_t gsi, bool masked)
+{
+    uint32_t pin;
+    struct ioapic *io = gsi < IRQ_MAX_GSI ? ioapic_for(gsi, &pin) : NULL;
+    if (!io)
+        return E_RANGE;
+    spin_lock(&route_lock);
+    uint32_t low = ioapic_read(io, IOAPIC_REDIR(pin));
+    ioapic_write(io, IOAPIC_REDIR(pin), masked ? low | REDIR_MASKED : low & ~REDIR_MASKED);
+    spin_unlock(&route_lock);
+    return E_OK;
+}
+
 int irq_detach_gsi(uint32_t gsi)
 {
     uint32_t pin;
@@ -273,7 +286,10 @@ void irq_dispatch(struct cpu_frame *f)
         log_warn("irq: interrupt on vector %u with no handler", vector);
     lapic_eoi();
     /* After the EOI, so the timer keeps ticking for whoever runs next. */
-    sched_preempt_if_needed();
+    if (f->cs & 3)
+        thread_user_return();
+    else
+        sched_preempt_if_needed();
 }
 
 const struct irq_stats *irq_stats(void)

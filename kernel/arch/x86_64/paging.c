@@ -13,8 +13,11 @@
  *
  * Every address space shares the kernel half by copying the kernel's
  * top-level entries, which all exist from vm_init() on, so kernel mappings
- * made later appear everywhere.  User mappings are 4 KiB pages.  Each call
- * checks its whole range before it changes a single entry.
+ * made later appear everywhere.  User mappings are 4 KiB pages, write-back
+ * unless VM_WC or VM_UC asks for device memory's type through PAT.  Each
+ * call checks its whole range before it changes a single entry, and
+ * vm_prepare lets a caller create the tables of a range first, so that the
+ * mapping itself cannot fail half done.
  */
 #include <arch/io.h>
 #include <arch/layout.h>
@@ -149,18 +152,6 @@ static uint64_t *entry_at(uint64_t root, uint64_t va, int level, bool create)
     return &t[index_of(va, level)];
 }
 
-static uint64_t leaf_bits(unsigned prot, bool user)
-{
-    uint64_t bits = PTE_P;
-    if (prot & VM_WRITE)
-        bits |= PTE_W;
-    if (!(prot & VM_EXEC))
-        bits |= nx_bit;
-    if (user)
-        bits |= PTE_U;
-    return bits;
-}
-
 static uint64_t cache_bits(enum vm_cache cache)
 {
     switch (cache) {
@@ -171,6 +162,22 @@ static uint64_t cache_bits(enum vm_cache cache)
     default:
         return 0;
     }
+}
+
+static uint64_t leaf_bits(unsigned prot, bool user)
+{
+    uint64_t bits = PTE_P;
+    if (prot & VM_WC)
+        bits |= cache_bits(VM_CACHE_WC);
+    if (prot & VM_UC)
+        bits |= cache_bits(VM_CACHE_UC);
+    if (prot & VM_WRITE)
+        bits |= PTE_W;
+    if (!(prot & VM_EXEC))
+        bits |= nx_bit;
+    if (user)
+        bits |= PTE_U;
+    return bits;
 }
 
 /* Maps [pa, pa + size) at va in the kernel space with the largest pages
@@ -226,6 +233,7 @@ static bool is_ram(enum mem_type type)
 
 #define MAX_RAM_RANGES 512
 static struct { uint64_t start, end; } ram[MAX_RAM_RANGES];
+static size_t ram_count;
 
 /* The page-aligned RAM ranges of the memory map, sorted and merged, so
  * that each page is mapped once and as many as possible as large pages. */
@@ -280,6 +288,7 @@ static int map_direct(const struct mb2_info *boot)
     if (!err)
         err = map_kernel_range(DIRECT_MAP_BASE + 0xC0000, 0xC0000, 0x40000, bits);
     size_t n = collect_ram(boot);
+    ram_count = n;
     for (size_t i = 0; !err && i < n; i++)
         err = map_kernel_range(DIRECT_MAP_BASE + ram[i].start, ram[i].start,
                                ram[i].end - ram[i].start, bits);
@@ -361,9 +370,10 @@ struct vm_space *vm_kernel_space(void)
     return &kernel_space;
 }
 
-/* Checks a range and its protection for a space; no side effects. */
+/* Checks a range and its protection for a space; no side effects.
+ * `types`: the memory-type bits prot may carry (VM_WC, VM_UC). */
 static int decode_range(const struct vm_space *space, uint64_t va, size_t pages,
-                        unsigned prot, bool check_prot)
+                        unsigned prot, bool check_prot, unsigned types)
 {
     if (pages == 0 || (va & (PAGE_SIZE - 1)) || pages > (USER_TOP >> 12))
         return E_INVAL;
@@ -377,7 +387,9 @@ static int decode_range(const struct vm_space *space, uint64_t va, size_t pages,
         return E_INVAL;
     }
     if (check_prot) {
-        if (!(prot & VM_READ) || (prot & ~(VM_READ | VM_WRITE | VM_EXEC | VM_USER)))
+        if (!(prot & VM_READ) || (prot & ~(VM_READ | VM_WRITE | VM_EXEC | VM_USER | types)))
+            return E_INVAL;
+        if ((prot & VM_WC) && (prot & VM_UC))
             return E_INVAL;
         if ((prot & VM_WRITE) && (prot & VM_EXEC))
             return E_INVAL; /* W^X everywhere */
@@ -409,7 +421,7 @@ static void flush(const struct vm_space *space, uint64_t va, size_t pages)
 
 int vm_map(struct vm_space *space, uint64_t va, uint64_t pa, size_t pages, unsigned prot)
 {
-    int err = decode_range(space, va, pages, prot, true);
+    int err = decode_range(space, va, pages, prot, true, VM_WC | VM_UC);
     if (err)
         return err;
     if ((pa & (PAGE_SIZE - 1)) || pa >= phys_limit ||
@@ -440,7 +452,7 @@ int vm_map(struct vm_space *space, uint64_t va, uint64_t pa, size_t pages, unsig
 
 int vm_unmap(struct vm_space *space, uint64_t va, size_t pages)
 {
-    int err = decode_range(space, va, pages, 0, false);
+    int err = decode_range(space, va, pages, 0, false, 0);
     if (err)
         return err;
     spin_lock(&space->lock);
@@ -457,7 +469,7 @@ int vm_unmap(struct vm_space *space, uint64_t va, size_t pages)
 
 int vm_protect(struct vm_space *space, uint64_t va, size_t pages, unsigned prot)
 {
-    int err = decode_range(space, va, pages, prot, true);
+    int err = decode_range(space, va, pages, prot, true, 0);
     if (err)
         return err;
     spin_lock(&space->lock);
@@ -468,11 +480,33 @@ int vm_protect(struct vm_space *space, uint64_t va, size_t pages, unsigned prot)
     uint64_t bits = leaf_bits(prot, !space->kernel);
     for (size_t i = 0; i < pages; i++) {
         uint64_t *e = entry_at(space->root, va + i * PAGE_SIZE, 1, false);
-        *e = (*e & PTE_ADDR) | bits;
+        *e = (*e & (PTE_ADDR | PTE_PAT | PTE_PCD | PTE_PWT)) | bits; /* keeps the type */
     }
     flush(space, va, pages);
     spin_unlock(&space->lock);
     return E_OK;
+}
+
+int vm_prepare(struct vm_space *space, uint64_t va, size_t pages)
+{
+    int err = decode_range(space, va, pages, 0, false, 0);
+    if (err)
+        return err;
+    uint64_t end = va + (uint64_t)pages * PAGE_SIZE;
+    spin_lock(&space->lock);
+    /* One page per page table: entry_at makes the tables above it. */
+    for (uint64_t a = va;;) {
+        if (!entry_at(space->root, a, 1, true)) {
+            err = E_NOMEM;
+            break;
+        }
+        uint64_t next = (a | (MIB2 - 1)) + 1;
+        if (next <= a || next >= end)
+            break;
+        a = next;
+    }
+    spin_unlock(&space->lock);
+    return err;
 }
 
 bool vm_translate(struct vm_space *space, uint64_t va, uint64_t *pa, unsigned *prot)
@@ -490,7 +524,8 @@ bool vm_translate(struct vm_space *space, uint64_t va, uint64_t *pa, unsigned *p
             *pa = base + (va & (page - 1));
             *prot = VM_READ | ((e & PTE_W) ? VM_WRITE : 0) |
                     ((e & PTE_U) ? VM_USER : 0) |
-                    ((!nx_bit || !(e & PTE_NX)) ? VM_EXEC : 0);
+                    ((!nx_bit || !(e & PTE_NX)) ? VM_EXEC : 0) |
+                    ((e & PTE_PCD) ? VM_UC : (e & PTE_PWT) ? VM_WC : 0);
             return true;
         }
         t = table(e);
@@ -561,6 +596,31 @@ static bool in_direct_map(uint64_t pa, uint64_t size)
     unsigned prot;
     for (page = pa & ~(uint64_t)(PAGE_SIZE - 1); page < pa + size; page += PAGE_SIZE)
         if (!vm_translate(&kernel_space, DIRECT_MAP_BASE + page, &p, &prot))
+            return false;
+    return true;
+}
+
+/* The direct map's share of the first MiB: all but the VGA window. */
+static const struct { uint64_t start, end; } low_direct[] = {
+    { 0, 0xA0000 }, { 0xC0000, 0x100000 },
+};
+
+static bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
+{
+    return a < b_end && b < a_end;
+}
+
+bool vm_is_device_range(uint64_t pa, uint64_t size)
+{
+    if (size == 0 || ((pa | size) & (PAGE_SIZE - 1)) || pa >= phys_limit ||
+        size > phys_limit - pa)
+        return false;
+    uint64_t end = pa + size;
+    for (size_t i = 0; i < sizeof(low_direct) / sizeof(low_direct[0]); i++)
+        if (overlaps(pa, end, low_direct[i].start, low_direct[i].end))
+            return false;
+    for (size_t i = 0; i < ram_count; i++)
+        if (overlaps(pa, end, ram[i].start, ram[i].end))
             return false;
     return true;
 }

@@ -17,10 +17,3 @@ void cpu_init_local(struct cpu *c, unsigned id)
     wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
-
-struct cpu *cpu_this(void)
-{
-    struct cpu *c;
-    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
-    return c;
-}

@@ -3,24 +3,29 @@
  *
  * SYSCALL leaves the user's rip in rcx and rflags in r11, masks
  * interrupts (IA32_FMASK) and does not switch stacks, so the entry swaps
- * GS to find this CPU's data, parks the user stack pointer there, moves to
- * the thread's kernel stack and builds the same struct cpu_frame an
- * interrupt would, so that every path out of the kernel (and every fault
- * report) sees one layout.  The return uses SYSRET, except when the saved
- * rip is not a canonical user address: SYSRET would then fault in ring 0
- * with the user's stack, so such a frame is handed to
- * syscall_bad_return(), which ends the process.
+ * GS to find this CPU's data, parks the user stack pointer there and moves
+ * to the thread's kernel stack.  It saves only what a system call needs:
+ * the argument registers and r12, laid out as struct syscall_regs (which
+ * handlers read and the IPC calls overwrite with the message they
+ * receive), and rip, rflags and rsp.  The callee-saved registers
+ * survive the C code untouched, and rax carries the result.  (FMASK has
+ * cleared the direction flag; a backtrace from here may walk into the
+ * user's rbp chain, which the walker stops at.)
  *
- * arch_enter_user(entry, stack) starts a thread in user mode with IRETQ
- * and all registers cleared.
+ * The return uses SYSRET, except when the saved rip is not a canonical
+ * user address: SYSRET would then fault in ring 0 with the user's stack,
+ * so that case goes to syscall_bad_return(), which stops the process.
+ *
+ * arch_enter_user(entry, stack, arg) starts a thread in user mode with
+ * IRETQ, rdi = arg and every other register cleared.
  */
-#include <arch/frame_asm.h>
 #include <kernel/cpu.h>
 
 #define USER_DS 0x1B
 #define USER_CS 0x23
 #define RFLAGS_IF 0x200
-#define FRAME_RIP 136 /* offsetof(struct cpu_frame, rip) */
+#define SAVED_RIP 56 /* just above struct syscall_regs; 10 slots keep the
+                        stack 16-byte aligned for the call */
 
     .text
     .global syscall_entry
@@ -28,34 +33,40 @@ syscall_entry:
     swapgs
     movq %rsp, %gs:CPU_OFFSET_USER_RSP
     movq %gs:CPU_OFFSET_KERNEL_STACK, %rsp
-    pushq $USER_DS                         /* ss */
-    pushq %gs:CPU_OFFSET_USER_RSP          /* rsp */
+    pushq %gs:CPU_OFFSET_USER_RSP          /* the user's rsp */
     pushq %r11                             /* rflags */
-    pushq $USER_CS                         /* cs */
     pushq %rcx                             /* rip */
-    pushq $0                               /* error code */
-    pushq $-1                              /* "vector": a system call */
-    PUSH_GPRS
-    xorl %ebp, %ebp                        /* backtraces end here */
-    cld
+    pushq %r12                             /* struct syscall_regs, from the top */
+    pushq %r9
+    pushq %r8
+    pushq %r10
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
     sti
-    movq %rsp, %rdi
+    movq %rax, %rdi                        /* number */
+    movq %rsp, %rsi                        /* struct syscall_regs * */
     call syscall_dispatch
     cli
-    movq FRAME_RIP(%rsp), %rcx
+    movq SAVED_RIP(%rsp), %rcx
     shrq $47, %rcx                         /* 0 for a canonical user address */
     jnz .Lbad_return
-    POP_GPRS
-    addq $16, %rsp                         /* vector, error code */
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %r10
+    popq %r8
+    popq %r9
+    popq %r12
     popq %rcx                              /* rip */
-    addq $8, %rsp                          /* cs */
     popq %r11                              /* rflags */
     popq %rsp                              /* the user's stack */
     swapgs
     sysretq
 
 .Lbad_return:
-    movq %rsp, %rdi
+    movq SAVED_RIP(%rsp), %rdi
+    sti
     call syscall_bad_return                /* does not return */
     ud2
 
@@ -67,12 +78,12 @@ arch_enter_user:
     pushq $RFLAGS_IF
     pushq $USER_CS
     pushq %rdi                             /* entry point */
+    movq %rdx, %rdi                        /* arg */
     xorl %eax, %eax
     xorl %ebx, %ebx
     xorl %ecx, %ecx
     xorl %edx, %edx
     xorl %esi, %esi
-    xorl %edi, %edi
     xorl %ebp, %ebp
     xorl %r8d, %r8d
     xorl %r9d, %r9d

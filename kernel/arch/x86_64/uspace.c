@@ -51,25 +51,12 @@ bool usercopy_fixup(struct cpu_frame *f)
 __attribute__((noreturn)) void user_fault(struct cpu_frame *f, const char *what,
                                           uint64_t address)
 {
-    struct thread *t = thread_current();
-    struct process *p = t->process;
-    log_warn("process %d (%s): %s at %#llx, rip %#llx; stopped",
-             p ? p->pid : -1, p ? p->name : t->name, what,
-             (unsigned long long)address, (unsigned long long)f->rip);
-    process_exit_current(PROCESS_EXIT_FAULT);
+    process_fault_current(what, f->vector, f->error_code, address, f->rip);
 }
 
-void syscall_bad_return(struct cpu_frame *f);
+void syscall_bad_return(uint64_t rip);
 
-void syscall_bad_return(struct cpu_frame *f)
+void syscall_bad_return(uint64_t rip)
 {
-    user_fault(f, "system call returning to a non-canonical address", f->rip);
-}
-
-void syscall_dispatch(struct cpu_frame *f);
-
-void syscall_dispatch(struct cpu_frame *f)
-{
-    const uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
-    f->rax = (uint64_t)syscall_invoke(f->rax, args);
+    process_fault_current("system call returning to a non-canonical address", 13, 0, rip, rip);
 }

@@ -10,7 +10,7 @@
  * Errors: E_BADHANDLE (handle out of range or naming an empty slot),
  * E_INVAL (bad argument, unknown rights bits, wrong object type), E_PERM
  * (a right is missing, or the request would widen rights or rebadge),
- * E_RANGE (the destination table is full), E_NOMEM (no kernel memory).
+ * E_NOSPACE (the destination table is full), E_NOMEM (no kernel memory).
  * Every operation validates everything before changing anything: when it
  * fails, no capability, link or reference count has changed. */
 #ifndef KERNEL_CAP_H
@@ -46,6 +46,7 @@ struct cap {
     uint32_t type;                  /* == obj->type */
     uint32_t rights;                /* ATOM_RIGHT_* */
     uint64_t badge;                 /* 0: unbadged */
+    bool weak;                      /* holds no reference: obj owns the table */
     struct cspace *cspace;          /* the table holding it */
     int32_t handle;                 /* its slot there */
     struct cap *parent;             /* derivation tree; NULL for a root */
@@ -64,6 +65,7 @@ struct cspace {
     size_t max_slots;
     size_t count;       /* slots in use */
     size_t free_hint;   /* no free slot below this handle */
+    struct kobject *owner; /* whose table it is (capabilities to it are weak) */
 };
 
 /* A new, empty table accepting handles 0 .. max_slots-1 (0 means
@@ -73,6 +75,10 @@ int cspace_create(struct cspace **out, size_t max_slots);
  * tables survive, re-parented) and frees the table.  NULL is ignored.
  * Nobody may use the table concurrently. */
 void cspace_destroy(struct cspace *cs);
+
+/* Names the object that owns the table (a process), before any
+ * capability is put in. */
+void cspace_set_owner(struct cspace *cs, struct kobject *owner);
 
 /* The original capability of an object: a root of the derivation tree in
  * the lowest free slot.  Takes a reference on obj. */

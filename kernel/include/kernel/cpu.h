@@ -46,9 +46,17 @@ _Static_assert(offsetof(struct cpu, kernel_stack) == CPU_OFFSET_KERNEL_STACK, "c
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFFSET_USER_RSP, "cpu layout");
 _Static_assert(offsetof(struct cpu, current) == CPU_OFFSET_CURRENT, "cpu layout");
 
-/* This CPU's struct (arch_cpu_local, set up by cpu_init_local). */
-struct cpu *cpu_this(void);
 void cpu_init_local(struct cpu *c, unsigned id);
 
 #endif /* __ASSEMBLY__ */
+
+#ifndef __ASSEMBLY__
+#include <arch/percpu.h>
+
+/* This CPU's struct (set up by cpu_init_local). */
+static inline struct cpu *cpu_this(void)
+{
+    return arch_cpu_this();
+}
+#endif
 #endif

@@ -14,6 +14,11 @@ enum {
     E_TIMEOUT = -6, /* a wait ended by its timeout */
     E_PERM  = -7, /* a capability lacks a right the operation needs */
     E_BADHANDLE = -8, /* a handle out of range or naming an empty slot */
+    E_NOSPACE = -9, /* a capability table is full */
+    E_AGAIN = -10,  /* would block, and the caller asked not to */
+    E_PIPE  = -11,  /* the other side is gone */
+    E_EXIST = -12,  /* something is already there */
+    E_INTR  = -13,  /* a wait broken off (the thread is being killed) */
 };
 
 static inline const char *error_name(int err)
@@ -28,6 +33,11 @@ static inline const char *error_name(int err)
     case E_TIMEOUT: return "timed out";
     case E_PERM:  return "permission denied";
     case E_BADHANDLE: return "bad handle";
+    case E_NOSPACE: return "capability table full";
+    case E_AGAIN: return "would block";
+    case E_PIPE:  return "peer gone";
+    case E_EXIST: return "already exists";
+    case E_INTR:  return "interrupted";
     default:      return "unknown error";
     }
 }

@@ -27,6 +27,9 @@ int irq_init(const struct acpi_info *acpi);
 /* Routes a GSI to the boot CPU and installs its handler (unmasked). */
 int irq_attach_gsi(uint32_t gsi, unsigned acpi_flags, irq_handler_t fn, void *ctx);
 int irq_detach_gsi(uint32_t gsi);
+/* Masks or unmasks an attached GSI (user-space drivers acknowledge by
+ * unmasking once they have serviced the device). */
+int irq_set_masked(uint32_t gsi, bool masked);
 
 /* Installs a handler for one of the kernel's own vectors (240-254). */
 int irq_set_local_handler(unsigned vector, irq_handler_t fn, void *ctx);

@@ -1,17 +1,37 @@
-/* System calls (kernel/proc/syscall.c): the table behind <atom/syscall.h>. */
+/* System calls (kernel/proc/syscall.c): the table behind <atom/syscall.h>.
+ *
+ * Every handler receives the caller's argument registers by their ABI
+ * role.  The IPC calls also read the timeout and overwrite the argument
+ * registers with the message they receive; whatever a handler leaves in
+ * arg[] goes back to user space. */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
 
 #include <stdint.h>
 
-/* Runs system call `nr` for the current thread; returns the value for
- * the caller's rax: >= 0, or a negated ATOM_E* error. */
-int64_t syscall_invoke(uint64_t nr, const uint64_t args[6]);
+struct syscall_regs {
+    uint64_t arg[6];  /* rdi, rsi, rdx, r10, r8, r9 */
+    uint64_t r12;     /* the IPC timeout */
+};
+
+_Static_assert(sizeof(struct syscall_regs) == 56, "syscall_regs: built by syscall.S");
+
+typedef int64_t (*syscall_fn_t)(struct syscall_regs *r);
+
+/* One declaration per system call: sys_exit, sys_debug_write, ... (each
+ * defined in the file of the object it acts on). */
+#define SYSCALL_DECLARE(nr, NAME, name) int64_t sys_##name(struct syscall_regs *r);
+#include <atom/syscall.h>
+ATOM_SYSCALLS(SYSCALL_DECLARE)
+#undef SYSCALL_DECLARE
+
+/* Runs system call `nr` for the current thread (the arch entry calls
+ * it), then ends the thread if it was killed or switches if something
+ * more urgent is ready; returns the value for the caller's rax: >= 0, or
+ * a negated ATOM_E* error. */
+int64_t syscall_dispatch(uint64_t nr, struct syscall_regs *r);
 
 /* Kernel error code (E_*) to the ABI's negated ATOM_E* value. */
 int64_t syscall_error(int kernel_error);
-
-/* Counters for tests and statistics. */
-uint64_t syscall_count(void);
 
 #endif

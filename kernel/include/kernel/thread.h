@@ -9,7 +9,9 @@
 #ifndef KERNEL_THREAD_H
 #define KERNEL_THREAD_H
 
+#include <kernel/cap.h>
 #include <kernel/cpu.h>
+#include <kernel/ipc.h>
 #include <kernel/spinlock.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,19 +33,24 @@ struct wait_queue;
 
 struct thread {
     uint64_t saved_sp;          /* while switched out */
+    struct kobject obj;         /* ATOM_OBJ_THREAD; see thread.c for who holds references */
     uint64_t stack_top;
     size_t stack_pages;
     void *fpu_state;
     enum thread_state state;
-    unsigned priority;
+    unsigned priority;          /* effective: may be raised by IPC (ipc.c) */
+    unsigned max_priority;      /* highest it may give itself or its threads */
     unsigned slice;             /* ticks left in this time slice */
     struct thread *rq_next;     /* run queue link */
     struct thread *wait_next;   /* wait queue link: a thread that timed out
                                    can be on both until it leaves the queue */
     struct thread *sleep_next;  /* sleep list link */
+    bool on_sleepers;           /* on that list */
     uint64_t wake_at;           /* monotonic ns, while sleeping */
     struct wait_queue *waiting_on;
     bool timed_out;
+    int wake_result;            /* E_OK, E_TIMEOUT, E_INTR, ... for sched_block */
+    volatile bool kill_pending; /* ends at its next return to user mode */
     volatile bool on_cpu;       /* its stack is in use: not yet freeable */
     struct cpu *cpu;
     uint64_t id;
@@ -51,7 +58,10 @@ struct thread {
     int exit_code;
     struct wait_queue *joiners;
     struct process *process;    /* NULL for kernel threads */
+    struct thread *process_next; /* the process's thread list */
+    struct thread *dead_next;   /* reaper list */
     uint64_t ticks;             /* timer ticks spent running */
+    struct thread_ipc ipc;
 };
 
 struct wait_queue {
@@ -65,23 +75,45 @@ struct wait_queue {
  * whose top is given) as its first thread, and creates its idle thread.
  * Returns 0 or a negative error. */
 int sched_init(uint64_t boot_stack_top);
+/* Starts the reaper, the kernel thread that frees dead threads; once
+ * interrupts are routed (the first thread to run with them on). */
+int sched_start_reaper(void);
 
 /* A new kernel thread, ready to run entry(arg); its return value is its
  * exit code.  NULL if out of memory. */
 struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
                              unsigned priority);
-/* A thread of a user process: it starts in the kernel at entry(arg), in
- * the process's address space, and is expected to drop to user mode. */
-struct thread *thread_create_user(const char *name, int (*entry)(void *), void *arg,
-                                  struct process *process);
-/* Waits for a thread to end, returns its exit code and frees it. */
+/* A thread of a user process, not yet running: it starts in user mode at
+ * entry with rsp = stack and rdi = arg once thread_start makes it ready.
+ * The process gets the thread's own reference; the caller gets one too
+ * and drops it with kobject_put. */
+struct thread *thread_create_user(struct process *process, uint64_t entry, uint64_t stack,
+                                  uint64_t arg, unsigned priority);
+void thread_start(struct thread *t);
+/* Waits for a kernel thread to end, returns its exit code and drops the
+ * creator's reference. */
 int thread_join(struct thread *t);
+/* Marks t to end at its next return to user mode and breaks off any wait. */
+void thread_kill(struct thread *t);
+/* The return path to user mode: ends the thread if it was killed, and
+ * switches if a higher-priority thread is ready. */
+void thread_user_return(void);
 __attribute__((noreturn)) void thread_exit(int code);
 
-struct thread *thread_current(void);
+static inline struct thread *thread_of(struct kobject *obj)
+{
+    return (struct thread *)((char *)obj - __builtin_offsetof(struct thread, obj));
+}
+
+static inline struct thread *thread_current(void)
+{
+    return arch_current_thread();
+}
 void thread_yield(void);
 void thread_sleep_ns(uint64_t ns);
 void thread_set_priority(struct thread *t, unsigned priority);
+/* The same without switching: for callers holding a lock. */
+void sched_set_priority(struct thread *t, unsigned priority);
 
 /* Blocks until woken or until timeout_ns passes (0: no timeout).  Returns
  * 0 when woken, E_TIMEOUT on timeout. */
@@ -89,6 +121,23 @@ int wait_queue_wait(struct wait_queue *q, uint64_t timeout_ns);
 /* Wakes the longest waiter, or all; returns how many were woken. */
 unsigned wait_queue_wake_one(struct wait_queue *q);
 unsigned wait_queue_wake_all(struct wait_queue *q);
+
+/* Blocking for kernel objects.  The caller holds `lock` (spin_lock) and
+ * has recorded where wakers find it; sched_block releases the lock once
+ * the thread is off the CPU and returns the wake result (E_OK or what the
+ * waker passed, E_TIMEOUT when timeout_ns, nonzero, passed first, E_INTR
+ * when it was killed).  `handoff`, if not NULL, is a thread the caller has
+ * claimed: it runs next, directly, unless a thread of higher priority is
+ * ready. */
+int sched_block(spinlock_t *lock, uint64_t timeout_ns, struct thread *handoff);
+/* Takes a blocked thread away from its timeout so that nothing else
+ * wakes it; false if it is no longer blocked (its timeout or a kill got
+ * there first). */
+bool sched_claim(struct thread *t);
+/* Makes a claimed thread ready with a wake result. */
+void sched_wake(struct thread *t, int result);
+/* Breaks off a blocked or sleeping thread's wait with E_INTR. */
+void sched_interrupt(struct thread *t);
 
 /* Called by the timer tick and at the end of each interrupt. */
 void sched_tick(void);

@@ -19,6 +19,11 @@ enum vm_prot {
     VM_WRITE  = 1 << 1,
     VM_EXEC   = 1 << 2,
     VM_USER   = 1 << 3, /* reachable from user mode; only in the user half */
+    /* The memory type of a vm_map mapping (at most one; neither is
+     * write-back), for device memory mapped into user space.  vm_protect
+     * keeps each page's type; vm_translate reports it. */
+    VM_WC     = 1 << 4, /* write-combining */
+    VM_UC     = 1 << 5, /* uncached */
 };
 
 /* Memory types for kernel mappings of physical ranges. */
@@ -53,8 +58,13 @@ void vm_space_switch(struct vm_space *space);
 int vm_map(struct vm_space *space, uint64_t va, uint64_t pa, size_t pages,
            unsigned prot);
 int vm_unmap(struct vm_space *space, uint64_t va, size_t pages);
+/* Changes permissions (not VM_WC/VM_UC: each page keeps its type). */
 int vm_protect(struct vm_space *space, uint64_t va, size_t pages,
                unsigned prot);
+/* Creates every page table the range needs, so that a vm_map of it
+ * cannot then fail for lack of memory.  E_INVAL for a bad range, E_NOMEM;
+ * tables made before a failure stay (empty, freed with the space). */
+int vm_prepare(struct vm_space *space, uint64_t va, size_t pages);
 /* The physical address and protection behind va, if mapped. */
 bool vm_translate(struct vm_space *space, uint64_t va, uint64_t *pa,
                   unsigned *prot);
@@ -62,6 +72,12 @@ bool vm_translate(struct vm_space *space, uint64_t va, uint64_t *pa,
 /* A kernel mapping of a physical range with the given memory type, for
  * devices and firmware tables; NULL if it cannot be made. */
 void *vm_map_physical(uint64_t pa, uint64_t size, enum vm_cache cache);
+
+/* Whether [pa, pa + size) is page aligned, within the CPU's physical
+ * address width, and device memory: none of it RAM or the firmware areas
+ * of the first MiB, which the direct map covers write-back.  Only such a
+ * range may be mapped with another memory type. */
+bool vm_is_device_range(uint64_t pa, uint64_t size);
 
 /* Kernel stacks: `pages` pages with an unmapped guard page below, so an
  * overflow faults instead of corrupting memory.  Returns the stack top. */

@@ -1,0 +1,55 @@
+/* Memory objects (kernel/object/memory.c): physical pages that address
+ * spaces map, named by ATOM_OBJ_MEMORY capabilities.
+ *
+ * Anonymous objects own their frames: zeroed 4 KiB frames, all allocated
+ * at creation, freed when the last reference goes.  Physical objects name
+ * a device range with a memory type (write-combining or uncached); they
+ * own nothing and free nothing.  An object never changes after creation,
+ * so reading one needs no lock.  Each region mapping an object holds a
+ * reference (kernel/aspace.h), so frames outlive every mapping of them. */
+#ifndef KERNEL_MEMORY_H
+#define KERNEL_MEMORY_H
+
+#include <kernel/cap.h>
+#include <kernel/vm.h>
+#include <stdint.h>
+
+#define MEMOBJ_NO_FRAME UINT64_MAX
+
+enum memobj_kind {
+    MEMOBJ_ANON,  /* owned, zeroed RAM */
+    MEMOBJ_PHYS,  /* a device range, not owned */
+};
+
+struct memobj {
+    struct kobject obj;     /* first: a kobject pointer is a memobj pointer */
+    enum memobj_kind kind;
+    enum vm_cache cache;    /* VM_CACHE_WB for anonymous objects */
+    uint64_t pages;
+    uint64_t phys;          /* MEMOBJ_PHYS: the first byte */
+    uint64_t *frames;       /* MEMOBJ_ANON: the frame of each page */
+};
+
+/* The memobj a kobject of type ATOM_OBJ_MEMORY is. */
+static inline struct memobj *memobj_of(struct kobject *obj)
+{
+    return (struct memobj *)obj;
+}
+
+/* 1..ATOM_MEM_MAX_PAGES zeroed pages, all or nothing: E_INVAL, E_NOMEM.
+ * *out holds the creator's reference. */
+int memobj_create_anon(uint64_t pages, struct memobj **out);
+/* The device range [pa, pa + pages pages) with memory type cache
+ * (VM_CACHE_WC or VM_CACHE_UC).  E_INVAL unless pa is page aligned, pages
+ * is 1..ATOM_MEM_MAX_PAGES and the range is device memory (no RAM, nothing
+ * the direct map covers: vm_is_device_range); E_NOMEM.  Only the kernel
+ * creates these, for drivers it has decided to trust with the range. */
+int memobj_create_phys(uint64_t pa, uint64_t pages, enum vm_cache cache,
+                       struct memobj **out);
+
+/* Physical address of page `index`, or MEMOBJ_NO_FRAME past the end. */
+uint64_t memobj_frame(const struct memobj *m, uint64_t index);
+uint64_t memobj_pages(const struct memobj *m);
+enum vm_cache memobj_cache(const struct memobj *m);
+
+#endif
