@@ -16,14 +16,18 @@
 #include <kernel/acpi.h>
 #include <kernel/arch.h>
 #include <kernel/cmdline.h>
+#include <kernel/device.h>
+#include <kernel/endpoint.h>
 #include <kernel/error.h>
+#include <kernel/fmt.h>
 #include <kernel/fbcon.h>
 #include <kernel/irq.h>
 #include <kernel/log.h>
+#include <kernel/manifest.h>
+#include <kernel/memory.h>
 #include <kernel/mm.h>
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
-#include <kernel/endpoint.h>
 #include <kernel/process.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -267,8 +271,90 @@ static void run_benchmarks(const void *initrd, size_t initrd_size)
     arch_machine_exit(status == 0);
 }
 
-/* The first user program: bin/init from the initrd. */
-static void start_init(const void *initrd, size_t initrd_size)
+static void manifest_report(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    char line[160];
+    va_list ap;
+    va_start(ap, fmt);
+    fmt_vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    log_error("manifest: etc/boot.manifest: %s", line);
+}
+
+/* Makes the capability for one manifest entry; E_OK or why not. */
+static int manifest_capability(const struct manifest_entry *e, const struct acpi_info *acpi_view,
+                               struct kobject **obj, char *what, size_t size)
+{
+    uint32_t gsi;
+    unsigned flags;
+    switch (e->kind) {
+    case MANIFEST_IRQ:
+        fmt_snprintf(what, size, "irq %u", e->a);
+        if (e->a == 0 || e->a == 2 || acpi_irq_to_gsi(acpi_view, (uint8_t)e->a, &gsi, &flags) != 0)
+            return E_PERM; /* the timer and the cascade are the kernel's */
+        return irq_cap_create(gsi, flags, obj);
+    case MANIFEST_IOPORT:
+        fmt_snprintf(what, size, "ioport %#x-%#x", e->a, e->a + e->b - 1);
+        if (ioport_kernel_owned((uint16_t)e->a, e->b))
+            return E_PERM;
+        return ioport_create((uint16_t)e->a, e->b, obj);
+    case MANIFEST_FRAMEBUFFER: {
+        fmt_snprintf(what, size, "framebuffer");
+        if (!boot_info.has_framebuffer)
+            return E_INVAL;
+        uint64_t bytes = (uint64_t)boot_info.fb.pitch * boot_info.fb.height;
+        uint64_t first = boot_info.fb.addr & ~(uint64_t)(PAGE_SIZE - 1);
+        uint64_t pages = (boot_info.fb.addr + bytes - first + PAGE_SIZE - 1) / PAGE_SIZE;
+        struct memobj *m;
+        int err = memobj_create_phys(first, pages, VM_CACHE_WC, &m);
+        if (err == E_OK)
+            *obj = &m->obj;
+        return err;
+    }
+    }
+    return E_INVAL;
+}
+
+/* The boot manifest: the device capabilities init starts with. */
+static void give_devices(struct process *init, const void *initrd, size_t initrd_size,
+                         const struct acpi_info *acpi_view)
+{
+    struct ustar_entry e;
+    static struct manifest_entry entries[MANIFEST_MAX_ENTRIES];
+    size_t count;
+    if (!ustar_find(initrd, initrd_size, "etc/boot.manifest", &e)) {
+        log_info("manifest: no etc/boot.manifest; init gets no devices");
+        return;
+    }
+    if (manifest_parse((const char *)e.data, e.size, entries, MANIFEST_MAX_ENTRIES, &count, manifest_report,
+                       NULL) != E_OK) {
+        log_error("manifest: rejected; init gets no devices");
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        char what[48];
+        struct kobject *obj = NULL;
+        if (entries[i].kind == MANIFEST_FRAMEBUFFER && !boot_info.has_framebuffer) {
+            log_info("manifest: no framebuffer to give init");
+            continue;
+        }
+        int handle = -1;
+        int err = manifest_capability(&entries[i], acpi_view, &obj, what, sizeof(what));
+        if (err == E_OK) {
+            err = cap_insert_root(init->cspace, obj, ATOM_RIGHTS_ALL, 0, &handle);
+            kobject_put(obj);
+        }
+        if (err == E_OK)
+            log_info("manifest: init gets %s as handle %d", what, handle);
+        else
+            log_error("manifest: line %u: %s not given (%s)", entries[i].line, what,
+                      error_name(err));
+    }
+}
+
+/* The first user program: bin/init from the initrd, with its devices. */
+static void start_init(const void *initrd, size_t initrd_size, const struct acpi_info *acpi_view)
 {
     static const char *const argv[] = { "init", NULL };
     static const char *const envp[] = { "PATH=/bin", NULL };
@@ -278,11 +364,16 @@ static void start_init(const void *initrd, size_t initrd_size)
         log_error("init: no bin/init in the initrd; nothing to run");
         return;
     }
-    struct process *p = process_spawn("init", e.data, e.size, argv, envp, &err);
-    if (!p)
-        log_error("init: bin/init could not be started (%s)", error_name(err));
-    else
+    struct process *p = process_load("init", e.data, e.size, argv, envp, &err);
+    if (p) {
+        give_devices(p, initrd, initrd_size, acpi_view);
+        err = process_start(p);
+        if (err != E_OK)
+            process_kill(p);
         kobject_put(&p->obj); /* init runs for ever; its threads keep it */
+    }
+    if (err != E_OK)
+        log_error("init: bin/init could not be started (%s)", error_name(err));
 }
 
 static void kernel_main_late(void *stack_top)
@@ -311,7 +402,7 @@ static void kernel_main_late(void *stack_top)
     }
     if (cmdline_has(kernel_cmdline, "bench"))
         run_benchmarks(initrd, initrd_size);
-    start_init(initrd, initrd_size);
+    start_init(initrd, initrd_size, &acpi);
     thread_exit(0); /* the idle thread and the processes take over */
 }
 

@@ -7,7 +7,7 @@ UNIT_BIN  := $(BUILD)/tests/unit/unit_tests
 UNIT_KERNEL_SRCS := kernel/boot/multiboot2.c kernel/boot/ustar.c \
 	kernel/lib/fmt.c kernel/lib/cmdline.c kernel/ksyms.c \
 	kernel/lib/calendar.c kernel/acpi/acpi.c kernel/proc/elf.c kernel/proc/user_stack.c \
-	kernel/mm/pmm.c kernel/mm/heap.c kernel/cap/cspace.c kernel/mm/region.c
+	kernel/mm/pmm.c kernel/mm/heap.c kernel/cap/cspace.c kernel/proc/manifest.c kernel/mm/region.c
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_KERNEL_SRCS)
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ikernel/include -Ikernel/include/abi \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \

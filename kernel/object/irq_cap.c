@@ -77,7 +77,9 @@ static int lookup_irq(struct syscall_regs *r, struct kobject **obj)
 int64_t sys_irq_bind(struct syscall_regs *r)
 {
     uint64_t bits = r->arg[2];
-    if (bits == 0 || (bits >> 63) || (int64_t)r->arg[1] < 0 || r->arg[1] > INT32_MAX)
+    if (!syscall_handle_ok(r->arg[1]))
+        return -ATOM_EBADF;
+    if (bits == 0 || (bits >> 63))
         return -ATOM_EINVAL;
     struct kobject *obj, *nobj;
     int err = lookup_irq(r, &obj);

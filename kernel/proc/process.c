@@ -195,7 +195,14 @@ int process_start(struct process *p)
     struct thread *t = thread_create_user(p, p->entry, p->initial_sp, 0, THREAD_PRIORITY_DEFAULT);
     if (!t)
         return E_NOMEM;
-    thread_start(t);
+    /* Programs the kernel starts (init, the tests) may hand out any
+     * priority; whatever they create is bounded by that. */
+    t->max_priority = ATOM_PRIORITY_MAX;
+    int err = thread_start(t);
+    if (err != E_OK) {
+        thread_discard(t);
+        return err;
+    }
     kobject_put(&t->obj);
     log_debug("process %d (%s) started: entry %#llx, stack %#llx", p->pid, p->name,
               (unsigned long long)p->entry, (unsigned long long)p->initial_sp);
@@ -274,7 +281,7 @@ bool process_is_alive(struct process *p)
 
 /* Moves p to EXITING with `status` and kills every thread but `self`.
  * Returns false if it was already ending. */
-static bool process_begin_exit(struct process *p, int status, struct thread *self)
+static bool process_begin_exit(struct process *p, int status, bool faulted, struct thread *self)
 {
     spin_lock(&p->lock);
     bool first = p->state == PROCESS_RUNNING;
@@ -282,7 +289,7 @@ static bool process_begin_exit(struct process *p, int status, struct thread *sel
     if (first) {
         p->state = no_threads ? PROCESS_DEAD : PROCESS_EXITING;
         p->exit_status = status;
-        p->faulted = status == PROCESS_EXIT_FAULT;
+        p->faulted = faulted;
         /* Under the lock: the reaper takes threads off this list. */
         for (struct thread *t = p->threads; t; t = t->process_next)
             if (t != self)
@@ -296,7 +303,29 @@ static bool process_begin_exit(struct process *p, int status, struct thread *sel
 
 int process_kill(struct process *p)
 {
-    return process_begin_exit(p, PROCESS_EXIT_KILLED, NULL) ? E_OK : E_PIPE;
+    if (process_begin_exit(p, PROCESS_EXIT_KILLED, false, NULL))
+        return E_OK;
+    /* Already ending: its last threads may be waiting for the supervisor
+     * to take their exit message; a kill ends that wait too. */
+    spin_lock(&p->lock);
+    bool ending = p->state == PROCESS_EXITING;
+    for (struct thread *t = p->threads; ending && t; t = t->process_next)
+        thread_kill(t);
+    spin_unlock(&p->lock);
+    return ending ? E_OK : E_PIPE;
+}
+
+void process_unmap_quietly(struct process *p, uint64_t va, uint64_t pages)
+{
+    spin_lock(&p->lock);
+    struct aspace *as = p->aspace;
+    if (as)
+        kobject_get(&as->obj);
+    spin_unlock(&p->lock);
+    if (as) {
+        aspace_unmap(as, va, pages);
+        kobject_put(&as->obj);
+    }
 }
 
 /* Tells the supervisor; the message is sent by the ending thread itself,
@@ -316,10 +345,9 @@ void process_exit_current(int status)
 {
     struct thread *t = thread_current();
     struct process *p = t->process;
-    if (p && process_begin_exit(p, status, t)) {
+    if (p && process_begin_exit(p, status, false, t)) {
         const uint64_t w[4] = { (uint64_t)(int64_t)status, 0, 0, 0 };
-        if (status != PROCESS_EXIT_FAULT)
-            report_to_supervisor(p, ATOM_MSG_LABEL_EXIT, w);
+        report_to_supervisor(p, ATOM_MSG_LABEL_EXIT, w);
     }
     thread_exit(status);
 }
@@ -332,7 +360,7 @@ void process_fault_current(const char *what, uint64_t vector, uint64_t error,
     log_warn("process %d (%s): %s at %#llx, rip %#llx; stopped", p ? p->pid : -1,
              p ? p->name : t->name, what, (unsigned long long)address,
              (unsigned long long)rip);
-    if (p && process_begin_exit(p, PROCESS_EXIT_FAULT, t)) {
+    if (p && process_begin_exit(p, PROCESS_EXIT_FAULT, true, t)) {
         const uint64_t w[4] = { vector, error, address, rip };
         report_to_supervisor(p, ATOM_MSG_LABEL_FAULT, w);
     }
@@ -367,9 +395,11 @@ int64_t sys_getpid(struct syscall_regs *r)
     return process_current()->pid;
 }
 
-/* (name, name_len, supervisor endpoint or -1, badge, struct
+/* (name, name_len, supervisor endpoint or -1, 0, struct
  * atom_process_handles *out) -> 0.  The new process is empty: map memory
- * into its address space and start a thread in it. */
+ * into its address space and start a thread in it.  Its exit and fault
+ * messages carry the badge of the supervisor capability given, so they
+ * cannot be made to look like another child's. */
 int64_t sys_process_create(struct syscall_regs *r)
 {
     struct process *self = process_current();
@@ -377,16 +407,19 @@ int64_t sys_process_create(struct syscall_regs *r)
     int32_t sup_handle = (int32_t)r->arg[2];
     char name[PROCESS_NAME_MAX];
     /* decode */
-    if (name_len == 0 || name_len >= PROCESS_NAME_MAX || (int64_t)r->arg[2] < -1 ||
-        (int64_t)r->arg[2] > INT32_MAX)
+    if (name_len == 0 || name_len >= PROCESS_NAME_MAX || r->arg[3] != 0)
         return -ATOM_EINVAL;
+    if ((int64_t)r->arg[2] != -1 && !syscall_handle_ok(r->arg[2]))
+        return -ATOM_EBADF;
     int err = copy_from_user(name, r->arg[0], name_len);
     if (err != E_OK)
         return syscall_error(err);
     name[name_len] = '\0';
     struct kobject *sup = NULL;
+    uint64_t sup_badge = 0;
     if (sup_handle >= 0) {
-        err = cap_lookup(self->cspace, sup_handle, ATOM_OBJ_ENDPOINT, ATOM_RIGHT_WRITE, &sup, NULL);
+        err = cap_lookup(self->cspace, sup_handle, ATOM_OBJ_ENDPOINT, ATOM_RIGHT_WRITE, &sup,
+                         &sup_badge);
         if (err != E_OK)
             return syscall_error(err);
     }
@@ -396,14 +429,14 @@ int64_t sys_process_create(struct syscall_regs *r)
     err = process_create(name, &p);
     if (err == E_OK)
         err = cap_insert_root(self->cspace, &p->obj, ATOM_RIGHTS_ALL, 0, &h.process);
+    /* A root of its own: the child cannot revoke its creator's access. */
     if (err == E_OK)
-        err = cap_duplicate(p->cspace, PROCESS_HANDLE_ASPACE, self->cspace, ATOM_RIGHTS_ALL,
-                            0, false, &h.address_space);
+        err = cap_insert_root(self->cspace, &p->aspace->obj, ATOM_RIGHTS_ALL, 0, &h.address_space);
     if (err == E_OK)
         err = copy_to_user(out, &h, sizeof(h));
     if (err == E_OK && sup) {
         p->supervisor = endpoint_of(sup);
-        p->supervisor_badge = r->arg[3];
+        p->supervisor_badge = sup_badge;
         sup = NULL; /* the process keeps the reference */
     }
     if (err != E_OK) {
@@ -430,6 +463,8 @@ int64_t sys_process_grant(struct syscall_regs *r)
 {
     struct process *self = process_current();
     uint64_t flags = r->arg[2];
+    if (!syscall_handle_ok(r->arg[0]) || !syscall_handle_ok(r->arg[1]))
+        return -ATOM_EBADF;
     if (flags & ~(uint64_t)ATOM_GRANT_MOVE)
         return -ATOM_EINVAL;
     struct kobject *obj;
@@ -452,6 +487,8 @@ int64_t sys_process_grant(struct syscall_regs *r)
 /* (process): ends every thread of it; needs WRITE. */
 int64_t sys_process_kill(struct syscall_regs *r)
 {
+    if (!syscall_handle_ok(r->arg[0]))
+        return -ATOM_EBADF;
     struct kobject *obj;
     int err = cap_lookup(process_current()->cspace, (int)r->arg[0], ATOM_OBJ_PROCESS,
                          ATOM_RIGHT_WRITE, &obj, NULL);

@@ -108,6 +108,13 @@ static void make_ready(struct cpu *c, struct thread *t)
         c->need_resched = true;
 }
 
+/* Now plus ns, without wrapping: a huge timeout means "never". */
+static uint64_t deadline_after(uint64_t ns)
+{
+    uint64_t now = time_monotonic_ns();
+    return ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+}
+
 static void sleepers_remove(struct cpu *c, struct thread *t)
 {
     if (!t->on_sleepers)
@@ -257,7 +264,7 @@ void thread_sleep_ns(uint64_t ns)
     struct cpu *c = cpu_this();
     unsigned long flags = sched_lock(c);
     struct thread *t = c->current;
-    t->wake_at = time_monotonic_ns() + ns;
+    t->wake_at = deadline_after(ns);
     t->state = THREAD_SLEEPING;
     sleepers_insert(c, t);
     switch_locked(c);
@@ -301,7 +308,7 @@ int sched_block(spinlock_t *lock, uint64_t timeout_ns, struct thread *handoff)
     t->state = THREAD_BLOCKED;
     t->wake_result = E_OK;
     if (timeout_ns) {
-        t->wake_at = time_monotonic_ns() + timeout_ns;
+        t->wake_at = deadline_after(timeout_ns);
         sleepers_insert(c, t);
     }
     /* Straight to the claimed thread, unless something more urgent is
@@ -374,7 +381,7 @@ int wait_queue_wait(struct wait_queue *q, uint64_t timeout_ns)
     spin_release(&q->lock);
     t->state = THREAD_BLOCKED;
     if (timeout_ns) {
-        t->wake_at = time_monotonic_ns() + timeout_ns;
+        t->wake_at = deadline_after(timeout_ns);
         sleepers_insert(c, t);
     }
     switch_locked(c);

@@ -50,6 +50,8 @@ static uint64_t next_id = 1;
 static void thread_destroy(struct kobject *obj)
 {
     struct thread *t = thread_of(obj);
+    if (t->process && t->ipc.buf_obj)
+        process_unmap_quietly(t->process, t->ipc.buf_va, 1);
     if (t->stack_pages)
         vm_stack_free(t->stack_top, t->stack_pages);
     kmem_cache_free(fpu_cache, t->fpu_state);
@@ -148,21 +150,29 @@ struct thread *thread_create_user(struct process *process, uint64_t entry, uint6
     }
     kobject_get(&process->obj);
     t->process = process;
-    if (ipc_buffer_map(t, process) != E_OK || process_add_thread(process, t) != E_OK) {
+    if (ipc_buffer_map(t, process) != E_OK) {
         kfree(start);
         kobject_put(&t->obj);
         return NULL;
     }
     *start = (struct user_start){ entry, stack, arg };
     t->saved_sp = arch_thread_stack_init(t->stack_top, user_thread_start, start);
-    kobject_get(&t->obj); /* the caller's */
+    t->user_start = start;
     return t;
 }
 
-void thread_start(struct thread *t)
+int thread_start(struct thread *t)
 {
+    if (t->process) {
+        int err = process_add_thread(t->process, t);
+        if (err != E_OK)
+            return err;
+        t->user_start = NULL; /* the thread frees it */
+        kobject_get(&t->obj); /* its own, dropped by the reaper */
+    }
     sched_make_ready(t);
     sched_preempt_if_needed();
+    return E_OK;
 }
 
 void thread_exit(int code)
@@ -189,6 +199,13 @@ int thread_join(struct thread *t)
     return code;
 }
 
+void thread_discard(struct thread *t)
+{
+    kfree(t->user_start);
+    t->user_start = NULL;
+    kobject_put(&t->obj);
+}
+
 void thread_reap(struct thread *t)
 {
     if (t->process)
@@ -213,12 +230,15 @@ void thread_user_return(void)
 /* ---- system calls ---------------------------------------------------------- */
 
 /* (process, entry, stack, arg, priority) -> thread handle.  The thread
- * starts at once in the process, at `entry` with rsp = stack, rdi = arg. */
+ * starts at once in the process, at `entry` with rsp = stack, rdi = arg;
+ * its priority, and the most it may give itself, is `priority`. */
 int64_t sys_thread_create(struct syscall_regs *r)
 {
     struct process *self = process_current();
     uint64_t entry = r->arg[1], stack = r->arg[2], arg = r->arg[3], prio = r->arg[4];
     /* decode */
+    if (!syscall_handle_ok(r->arg[0]))
+        return -ATOM_EBADF;
     if (prio > thread_current()->max_priority)
         return -ATOM_EPERM;
     if (entry < ATOM_USER_MIN || entry >= ATOM_USER_MAX || stack > ATOM_USER_MAX || (stack & 15))
@@ -228,26 +248,32 @@ int64_t sys_thread_create(struct syscall_regs *r)
     if (err != E_OK)
         return syscall_error(err);
     struct process *p = process_of(obj);
-    /* perform */
+    /* perform: the thread exists, unstarted, until its capability does */
     struct thread *t = process_is_alive(p) ? thread_create_user(p, entry, stack, arg, (unsigned)prio) : NULL;
     int handle = -1;
     if (!t)
         err = process_is_alive(p) ? E_NOMEM : E_PIPE;
-    if (err == E_OK) {
+    if (err == E_OK)
         err = cap_insert_root(self->cspace, &t->obj, ATOM_RIGHTS_ALL, 0, &handle);
+    if (err == E_OK) {
+        err = thread_start(t);
         if (err != E_OK)
-            thread_kill(t); /* ends before it reaches user mode */
-        thread_start(t);
-        kobject_put(&t->obj);
+            cap_delete(self->cspace, handle);
     }
+    if (t && err != E_OK)
+        thread_discard(t);
+    else if (t)
+        kobject_put(&t->obj);
     kobject_put(obj);
     return err == E_OK ? handle : syscall_error(err);
 }
 
-/* (thread, priority): not above the caller's own limit. */
+/* (thread, priority): at most the caller's own maximum. */
 int64_t sys_thread_set_priority(struct syscall_regs *r)
 {
     uint64_t prio = r->arg[1];
+    if (!syscall_handle_ok(r->arg[0]))
+        return -ATOM_EBADF;
     if (prio > thread_current()->max_priority)
         return -ATOM_EPERM;
     struct kobject *obj;
@@ -255,9 +281,7 @@ int64_t sys_thread_set_priority(struct syscall_regs *r)
                          ATOM_RIGHT_WRITE, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
-    struct thread *t = thread_of(obj);
-    t->max_priority = (unsigned)prio;
-    ipc_set_base_priority(t, (unsigned)prio);
+    ipc_set_base_priority(thread_of(obj), (unsigned)prio);
     kobject_put(obj);
     return 0;
 }

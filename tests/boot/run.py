@@ -226,10 +226,15 @@ def cases(iso, initrd):
                       matches(r"^irq: local APIC \d+ \(x2?APIC\), 1 I/O APIC, 8259 PIC masked"),
                       matches(r"^time: calibrated against the HPET: TSC \d+\.\d+ MHz"),
                       matches(r"^time: 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC"),
-                      has("init[1]: init: Atom user space is up")]
+                      has("init[1]: init: Atom user space is up"),
+                      # The boot manifest (initrd/boot.manifest) reaches init.
+                      has("manifest: init gets irq 1 as handle 2"),
+                      has("manifest: init gets ioport 0x64-0x64 as handle 5"),
+                      has("init[1]: init: capability 3: irq, rights 0x3f")]
     return [
         # The four ways a person boots the ISO.
         Case("bios-cd", default_checks + [has("firmware BIOS"),
+             has("init[1]: init: capability 6: memory, rights 0x3f"),
              matches(r"^framebuffer: \d+x\d+, 32 bpp"), has("acpi: RSDP revision")]),
         Case("uefi-cd", default_checks + [has("firmware UEFI"),
              has("efi: 64-bit system table"), has("acpi: RSDP revision 2 (XSDT)"),

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Checks of the Atom user-space toolchain, printed as TAP-style lines.
 #
-# Run from the repository root after `make toolchain`.  Every check builds
-# something with build/toolchain/bin/x86_64-atom-* in a scratch directory
-# and inspects the result with the host readelf/nm, so each one fails on
-# its own when the driver, specs, link script or libc port goes wrong.
-# Exits non-zero if any check failed.
+# Run from the repository root after `make toolchain`.  Every check but the
+# last builds something with build/toolchain/bin/x86_64-atom-* in a scratch
+# directory and inspects the result with the host readelf/nm, so each one
+# fails on its own when the driver, specs, link script or libc port goes
+# wrong.  The last needs no build: docs/abi.md must name everything in the
+# ABI headers.  Exits non-zero if any check failed.
 #
 # Environment: BUILD (default build), MAKE (default make; the command used
 # to re-run `make toolchain`).
@@ -327,6 +328,35 @@ no_rebuild() {
 	[ "$before" = "$after" ] && ! grep -q NEWLIB <<<"$out"
 }
 check "a second 'make toolchain' does not rebuild newlib" no_rebuild
+
+# --- the ABI is documented -------------------------------------------------
+#
+# Every system call (X(n, NAME, name) in <atom/syscall.h>, as ATOM_SYS_NAME),
+# every error (<atom/errors.h>) and every object type and right
+# (<atom/cap.h>) must be named in docs/abi.md, as a whole word.
+
+abi_documented() {
+	local abi=kernel/include/abi/atom doc=docs/abi.md calls errors caps name missing=
+	calls=$(sed -nE 's/.*X\(([0-9]+), *([A-Z0-9_]+), *[a-z0-9_]+\).*/ATOM_SYS_\2/p' \
+		"$abi/syscall.h") || return 1
+	errors=$(sed -nE 's/^#define +(ATOM_E[A-Z0-9_]+) +[0-9]+.*/\1/p' "$abi/errors.h") || return 1
+	caps=$(sed -nE 's/^#define +(ATOM_(OBJ|RIGHT)_[A-Z0-9_]+)[[:space:]].*/\1/p' \
+		"$abi/cap.h") || return 1
+	if [ -z "$calls" ] || [ -z "$errors" ] || [ -z "$caps" ]; then
+		echo "no system calls, errors or object types/rights found in $abi"
+		return 1
+	fi
+	[ -r "$doc" ] || { echo "$doc is missing"; return 1; }
+	for name in $calls $errors $caps; do
+		grep -qw -- "$name" "$doc" || missing="$missing $name"
+	done
+	echo "$(wc -w <<<"$calls $errors $caps") names checked"
+	if [ -n "$missing" ]; then
+		echo "missing from $doc:$missing"
+		return 1
+	fi
+}
+check "docs/abi.md documents every system call, error and object type" abi_documented
 
 if [ "$failed" -ne 0 ]; then
 	echo "# $failed check(s) failed"

@@ -19,6 +19,7 @@ Suite *suite_pmm(void);
 Suite *suite_heap(void);
 Suite *suite_cap(void);
 Suite *suite_region(void);
+Suite *suite_manifest(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

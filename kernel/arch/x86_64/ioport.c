@@ -29,6 +29,23 @@ static void ioport_destroy(struct kobject *obj)
     kfree(obj);
 }
 
+/* Ports the kernel drives itself: the PICs, the PIT, COM1 (the kernel
+ * log) and QEMU's isa-debug-exit. */
+static const struct {
+    uint16_t base, count;
+} kernel_ports[] = {
+    { 0x20, 2 }, { 0x40, 4 }, { 0xa0, 2 }, { 0x3f8, 8 }, { 0xf4, 1 },
+};
+
+bool ioport_kernel_owned(uint16_t base, uint32_t count)
+{
+    for (size_t i = 0; i < sizeof(kernel_ports) / sizeof(kernel_ports[0]); i++)
+        if (base < kernel_ports[i].base + kernel_ports[i].count &&
+            kernel_ports[i].base < (uint32_t)base + count)
+            return true;
+    return false;
+}
+
 int ioport_create(uint16_t base, uint32_t count, struct kobject **out)
 {
     if (count == 0 || (uint32_t)base + count > 0x10000)

@@ -85,7 +85,11 @@ __attribute__((noreturn)) void process_exit_current(int status);
 __attribute__((noreturn)) void process_fault_current(const char *what, uint64_t vector,
                                                      uint64_t error, uint64_t address,
                                                      uint64_t rip);
-/* Ends every thread of p; E_OK, or E_PIPE if it had already ended. */
+/* Unmaps a range of p's address space if it still has one (thread.c:
+ * a dead thread's IPC buffer). */
+void process_unmap_quietly(struct process *p, uint64_t va, uint64_t pages);
+/* Ends every thread of p (also those still reporting their exit); E_OK,
+ * or E_PIPE if it had already ended. */
 int process_kill(struct process *p);
 bool process_is_alive(struct process *p);
 

@@ -7,6 +7,7 @@
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct syscall_regs {
@@ -30,6 +31,13 @@ ATOM_SYSCALLS(SYSCALL_DECLARE)
  * more urgent is ready; returns the value for the caller's rax: >= 0, or
  * a negated ATOM_E* error. */
 int64_t syscall_dispatch(uint64_t nr, struct syscall_regs *r);
+
+/* Whether a handle argument fits the ABI's 32-bit handles (else the
+ * call answers ATOM_EBADF). */
+static inline bool syscall_handle_ok(uint64_t v)
+{
+    return (int64_t)v >= 0 && v <= INT32_MAX;
+}
 
 /* Kernel error code (E_*) to the ABI's negated ATOM_E* value. */
 int64_t syscall_error(int kernel_error);

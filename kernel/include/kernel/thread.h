@@ -58,6 +58,7 @@ struct thread {
     int exit_code;
     struct wait_queue *joiners;
     struct process *process;    /* NULL for kernel threads */
+    void *user_start;           /* a user thread's start state, until it runs */
     struct thread *process_next; /* the process's thread list */
     struct thread *dead_next;   /* reaper list */
     uint64_t ticks;             /* timer ticks spent running */
@@ -84,12 +85,14 @@ int sched_start_reaper(void);
 struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
                              unsigned priority);
 /* A thread of a user process, not yet running: it starts in user mode at
- * entry with rsp = stack and rdi = arg once thread_start makes it ready.
- * The process gets the thread's own reference; the caller gets one too
- * and drops it with kobject_put. */
+ * entry with rsp = stack and rdi = arg once thread_start joins it to the
+ * process and makes it ready (E_PIPE if the process has ended).  The
+ * caller holds the only reference: kobject_put after thread_start, or
+ * thread_discard if it is never started. */
 struct thread *thread_create_user(struct process *process, uint64_t entry, uint64_t stack,
                                   uint64_t arg, unsigned priority);
-void thread_start(struct thread *t);
+int thread_start(struct thread *t);
+void thread_discard(struct thread *t);
 /* Waits for a kernel thread to end, returns its exit code and drops the
  * creator's reference. */
 int thread_join(struct thread *t);
