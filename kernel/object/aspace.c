@@ -91,11 +91,6 @@ int aspace_create(struct aspace **out)
     return E_OK;
 }
 
-void aspace_switch(struct aspace *as)
-{
-    vm_space_switch(as->vm);
-}
-
 /* ---- decoding ------------------------------------------------------------ */
 
 /* Page aligned, 1..ATOM_MEM_MAX_PAGES pages, inside [ATOM_USER_MIN,

@@ -8,11 +8,19 @@
  * the oldest sender, or queues.  A call is a send that then waits for the
  * reply of whoever received it (ipc.c links the two).
  *
- * The fast path: a call that finds its server waiting, or a reply-and-
- * receive that finds no sender queued, switches straight to the other
- * thread (sched_block with a handoff): no run-queue round trip, and the
- * message stays in registers and struct ipc_msg.  Every check of the slow
- * path is made on it too: they are all in the decode step.
+ * The fast paths: a call that finds its server waiting, and a reply-and-
+ * receive that answers a caller and finds no sender queued, are the two
+ * halves of every client/server round trip.  When the message is in
+ * registers only, both threads are on this CPU, nothing more urgent is
+ * ready and no timeout or priority loan is involved, fast_call and
+ * fast_reply_recv do the whole operation with interrupts off in one
+ * place: the capability read under its table's lock (no reference taken:
+ * ipc_lock, taken before that lock is dropped, keeps the endpoint alive,
+ * since endpoint_destroy takes it too), the words copied from registers
+ * to the partner, the call linked or answered, and a direct switch
+ * (sched_switch_direct).  They check the same things as the general path,
+ * and any case they do not handle goes to it unchanged.  The general path
+ * still hands off directly (sched_block with a handoff) when it can.
  *
  * Rights: send and call need WRITE on the endpoint, receive needs READ.
  * The receiver learns the badge of the capability the sender used.
@@ -25,13 +33,23 @@
 #include <kernel/heap.h>
 #include <kernel/process.h>
 #include <kernel/syscall.h>
+#include <kernel/ipc_queue.h>
 #include <kernel/thread.h>
 
 static void endpoint_destroy(struct kobject *obj)
 {
-    /* Every waiter holds a reference through its system call, so nobody
-     * waits here any more. */
-    kfree(endpoint_of(obj));
+    /* Waiters of the general path hold a reference through their system
+     * call; a receiver queued by the fast path does not, and learns that
+     * its endpoint is gone. */
+    struct endpoint *ep = endpoint_of(obj);
+    spin_lock(&ipc_lock);
+    struct thread *t;
+    while ((t = ipc_queue_take(&ep->receivers)) || (t = ipc_queue_take(&ep->senders))) {
+        t->ipc.state = IPC_IDLE;
+        sched_wake(t, E_PIPE);
+    }
+    spin_unlock(&ipc_lock);
+    kfree(ep);
 }
 
 struct endpoint *endpoint_create(void)
@@ -149,6 +167,125 @@ int ipc_reply_recv(struct endpoint *ep, uint64_t timeout)
     return ipc_wait(timeout, c);
 }
 
+/* ---- the fast paths ---------------------------------------------------------- */
+
+/* Looks up an endpoint capability for the fast path with interrupts off:
+ * returns with ipc_lock held, or NULL with nothing held. */
+static inline struct endpoint *fast_lookup(struct cspace *cs, uint64_t handle, uint32_t right,
+                                    uint64_t *badge)
+{
+    if (!syscall_handle_ok(handle))
+        return NULL;
+    spin_acquire(&cs->lock);
+    struct cap *c = cap_slot_locked(cs, (int)handle);
+    struct endpoint *ep = NULL;
+    if (c && c->type == ATOM_OBJ_ENDPOINT && (c->rights & right) && spin_try_acquire(&ipc_lock)) {
+        ep = endpoint_of(c->obj);
+        *badge = c->badge;
+    }
+    spin_release(&cs->lock);
+    return ep;
+}
+
+/* A message info the fast path carries: registers only, no capabilities. */
+static bool fast_info(uint64_t info)
+{
+    return !(info & ATOM_MSG_RESERVED_MASK) &&
+           ATOM_MSG_NCAPS(info) == 0 && ATOM_MSG_NWORDS(info) <= ATOM_IPC_REG_WORDS;
+}
+
+/* Whether `next` may run straight away on this CPU. */
+static bool fast_can_switch(struct cpu *cpu, struct thread *next, unsigned priority)
+{
+    return next->cpu == cpu && next->state == THREAD_BLOCKED && !next->on_sleepers &&
+           cpu->rq.bitmap >> priority <= 1;
+}
+
+static void fast_words(struct ipc_msg *m, uint64_t info, uint64_t badge,
+                       const struct syscall_regs *r)
+{
+    m->info = ATOM_MSG_INFO(ATOM_MSG_LABEL(info), ATOM_MSG_NWORDS(info), 0);
+    m->badge = badge;
+    m->words[0] = r->arg[2];
+    m->words[1] = r->arg[3];
+    m->words[2] = r->arg[4];
+    m->words[3] = r->arg[5];
+}
+
+static int64_t msg_out(struct thread *t, struct syscall_regs *r);
+
+/* ATOM_SYS_IPC_CALL to a waiting server.  False: not handled, nothing
+ * changed. */
+static bool fast_call(struct thread *t, struct syscall_regs *r, int64_t *ret)
+{
+    uint64_t info = r->arg[1], badge;
+    if (!fast_info(info) || !t->process)
+        return false;
+    unsigned long flags = spin_irq_save();
+    struct endpoint *ep = fast_lookup(t->process->cspace, r->arg[0], ATOM_RIGHT_WRITE, &badge);
+    if (!ep) {
+        spin_irq_restore(flags);
+        return false;
+    }
+    struct thread *s = ep->receivers.head;
+    struct cpu *cpu = cpu_this();
+    unsigned prio = s && s->priority > t->priority ? s->priority : t->priority;
+    if (!s || !fast_can_switch(cpu, s, prio)) {
+        spin_release(&ipc_lock);
+        spin_irq_restore(flags);
+        return false;
+    }
+    ipc_queue_remove(s);
+    s->ipc.state = IPC_IDLE;
+    fast_words(&s->ipc.msg, info, badge, r);
+    if (t->priority > s->priority) {
+        ipc_link_call(t, s); /* with the priority loan */
+    } else {
+        t->ipc.state = IPC_AWAIT_REPLY;
+        t->ipc.server = s;
+        s->ipc.caller = t;
+    }
+    int err = sched_switch_direct(&ipc_lock, s);
+    spin_irq_restore(flags);
+    if (err != E_OK)
+        err = ipc_wait_failed(err);
+    *ret = err == E_OK ? msg_out(t, r) : syscall_error(err);
+    return true;
+}
+
+/* ATOM_SYS_IPC_REPLY_RECV answering a caller, with no sender queued. */
+static bool fast_reply_recv(struct thread *t, struct syscall_regs *r, int64_t *ret)
+{
+    uint64_t info = r->arg[1], badge;
+    struct thread *c = t->ipc.caller;
+    if (!c || !fast_info(info) || r->r12 != ATOM_TIMEOUT_FOREVER || !t->process)
+        return false;
+    unsigned long flags = spin_irq_save();
+    struct endpoint *ep = fast_lookup(t->process->cspace, r->arg[0], ATOM_RIGHT_READ, &badge);
+    if (!ep) {
+        spin_irq_restore(flags);
+        return false;
+    }
+    if (t->ipc.caller != c || c->ipc.state != IPC_AWAIT_REPLY || c->ipc.lent || c->ipc.reply ||
+        ep->senders.head || !fast_can_switch(cpu_this(), c, c->priority)) {
+        spin_release(&ipc_lock);
+        spin_irq_restore(flags);
+        return false;
+    }
+    fast_words(&c->ipc.msg, info, 0, r);
+    c->ipc.server = NULL;
+    c->ipc.state = IPC_IDLE;
+    t->ipc.caller = NULL;
+    t->ipc.state = IPC_RECEIVING;
+    ipc_queue_push(&ep->receivers, t);
+    int err = sched_switch_direct(&ipc_lock, c);
+    spin_irq_restore(flags);
+    if (err != E_OK)
+        err = ipc_wait_failed(err);
+    *ret = err == E_OK ? msg_out(t, r) : syscall_error(err);
+    return true;
+}
+
 /* ---- system calls ---------------------------------------------------------- */
 
 /* Message registers in, received message out (see <atom/ipc.h>). */
@@ -247,6 +384,9 @@ int64_t sys_ipc_recv(struct syscall_regs *r)
  * reply words in registers. */
 int64_t sys_ipc_call(struct syscall_regs *r)
 {
+    int64_t ret;
+    if (fast_call(thread_current(), r, &ret))
+        return ret;
     int err = ipc_decode_msg(r->arg[1]);
     if (err != E_OK)
         return syscall_error(err);
@@ -276,6 +416,9 @@ int64_t sys_ipc_reply(struct syscall_regs *r)
  * answers the pending call, if any, then receives. */
 int64_t sys_ipc_reply_recv(struct syscall_regs *r)
 {
+    int64_t ret;
+    if (fast_reply_recv(thread_current(), r, &ret))
+        return ret;
     int err = ipc_decode_msg(r->arg[1]);
     if (err != E_OK)
         return syscall_error(err);

@@ -29,38 +29,10 @@
 #include <kernel/error.h>
 #include <kernel/endpoint.h>
 #include <kernel/process.h>
+#include <kernel/ipc_queue.h>
 #include <kernel/thread.h>
 
 spinlock_t ipc_lock = SPINLOCK_INIT;
-
-void ipc_queue_push(struct ipc_queue *q, struct thread *t)
-{
-    t->ipc.queue = q;
-    t->ipc.qnext = NULL;
-    t->ipc.qprev = q->tail;
-    if (q->tail)
-        q->tail->ipc.qnext = t;
-    else
-        q->head = t;
-    q->tail = t;
-}
-
-void ipc_queue_remove(struct thread *t)
-{
-    struct ipc_queue *q = t->ipc.queue;
-    if (!q)
-        return;
-    if (t->ipc.qprev)
-        t->ipc.qprev->ipc.qnext = t->ipc.qnext;
-    else
-        q->head = t->ipc.qnext;
-    if (t->ipc.qnext)
-        t->ipc.qnext->ipc.qprev = t->ipc.qprev;
-    else
-        q->tail = t->ipc.qprev;
-    t->ipc.queue = NULL;
-    t->ipc.qnext = t->ipc.qprev = NULL;
-}
 
 struct thread *ipc_queue_take(struct ipc_queue *q)
 {
@@ -160,10 +132,13 @@ void ipc_detach_server(struct thread *client)
 
 int ipc_wait(uint64_t timeout, struct thread *handoff)
 {
-    struct thread *t = thread_current();
     int err = sched_block(&ipc_lock, timeout == ATOM_TIMEOUT_FOREVER ? 0 : timeout, handoff);
-    if (err == E_OK)
-        return E_OK;
+    return err == E_OK ? E_OK : ipc_wait_failed(err);
+}
+
+int ipc_wait_failed(int err)
+{
+    struct thread *t = thread_current();
     /* Timed out or killed: still on a wait list, or waiting for a reply. */
     spin_lock(&ipc_lock);
     ipc_queue_remove(t);

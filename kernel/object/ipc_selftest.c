@@ -9,6 +9,7 @@
 #include <kernel/device.h>
 #include <kernel/endpoint.h>
 #include <kernel/error.h>
+#include <kernel/memory.h>
 #include <kernel/process.h>
 #include <kernel/selftest.h>
 #include <kernel/thread.h>
@@ -89,6 +90,19 @@ SELFTEST(ipc_notification_from_irq)
     if (!fail && (cap_insert_root(p->cspace, irq, ATOM_RIGHTS_ALL, 0, &h) != E_OK || h != 2 ||
                   cap_insert_root(p->cspace, ports, ATOM_RIGHTS_ALL, 0, &h) != E_OK || h != 3))
         fail = "could not give the capabilities";
+    /* The first page of the framebuffer's memory as handle 4. */
+    struct memobj *fb = NULL;
+    const struct mb2_info *b = env->boot;
+    if (!fail && b->has_framebuffer) {
+        uint64_t first = b->fb.addr & ~0xfffull;
+        if (memobj_create_phys(first, 1, VM_CACHE_WC, &fb) != E_OK ||
+            cap_insert_root(p->cspace, &fb->obj, ATOM_RIGHT_READ | ATOM_RIGHT_WRITE | ATOM_RIGHT_MAP,
+                            0, &h) != E_OK ||
+            h != 4)
+            fail = "could not give the framebuffer";
+    }
+    if (fb)
+        kobject_put(&fb->obj);
     if (irq)
         kobject_put(irq);
     if (ports)

@@ -18,6 +18,7 @@
 #include <kernel/heap.h>
 #include <kernel/process.h>
 #include <kernel/syscall.h>
+#include <kernel/ipc_queue.h>
 #include <kernel/thread.h>
 
 static void notification_destroy(struct kobject *obj)

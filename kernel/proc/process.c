@@ -515,9 +515,3 @@ void process_log_output(struct process *p, const char *text, size_t len)
         len -= n;
     }
 }
-
-void process_switch_space(struct thread *next)
-{
-    if (next->process)
-        aspace_switch(next->process->aspace);
-}

@@ -25,7 +25,6 @@
 #include <kernel/time.h>
 #include <kernel/vm.h>
 
-#include <kernel/process.h>
 
 static struct cpu boot_cpu;
 static uint64_t threads_created, threads_freed;
@@ -142,7 +141,8 @@ static void sleepers_insert(struct cpu *c, struct thread *t)
 /* Picks the next thread and switches to it; rq lock held, interrupts off.
  * Returns (in the context of the thread that called it) once that thread
  * runs again, with the lock released. */
-static void switch_to_locked(struct cpu *c, struct thread *prev, struct thread *next)
+static inline __attribute__((always_inline)) void switch_to_locked(struct cpu *c, struct thread *prev,
+                                                          struct thread *next)
 {
     c->need_resched = false;
     next->slice = SCHED_SLICE_TICKS;
@@ -159,9 +159,11 @@ static void switch_to_locked(struct cpu *c, struct thread *prev, struct thread *
     c->context_switches++;
     c->switch_prev = prev;
     arch_set_kernel_stack(next->stack_top);
-    process_switch_space(next);
-    arch_fpu_save(prev->fpu_state);
-    arch_fpu_restore(next->fpu_state);
+    /* Kernel threads run in whatever space is loaded: they use the
+     * kernel half only. */
+    if (next->vm)
+        vm_space_switch(next->vm);
+    arch_fpu_switch(prev->fpu_state, next->fpu_state);
     arch_context_switch(&prev->saved_sp, next->saved_sp);
     sched_finish_switch();
 }
@@ -325,6 +327,19 @@ int sched_block(spinlock_t *lock, uint64_t timeout_ns, struct thread *handoff)
         switch_locked(c);
     }
     irq_restore(flags);
+    return t->wake_result;
+}
+
+int sched_switch_direct(spinlock_t *lock, struct thread *next)
+{
+    struct cpu *c = cpu_this();
+    struct thread *t = c->current;
+    spin_acquire(&c->rq.lock);
+    spin_release(lock);
+    t->state = THREAD_BLOCKED;
+    t->wake_result = E_OK;
+    next->wake_result = E_OK;
+    switch_to_locked(c, t, next);
     return t->wake_result;
 }
 

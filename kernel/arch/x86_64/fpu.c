@@ -79,6 +79,19 @@ void arch_fpu_state_init(void *area)
     }
 }
 
+void arch_fpu_switch(void *save, const void *load)
+{
+    if (use_xsave) {
+        __asm__ volatile("xsave64 (%0)" : : "r"(save), "a"((uint32_t)xcr0),
+                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
+        __asm__ volatile("xrstor64 (%0)" : : "r"(load), "a"((uint32_t)xcr0),
+                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
+    } else {
+        __asm__ volatile("fxsave64 (%0)" : : "r"(save) : "memory");
+        __asm__ volatile("fxrstor64 (%0)" : : "r"(load) : "memory");
+    }
+}
+
 void arch_fpu_save(void *area)
 {
     if (use_xsave)

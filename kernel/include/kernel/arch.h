@@ -26,6 +26,8 @@ size_t arch_fpu_state_size(void);
 void arch_fpu_state_init(void *area);
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);
+/* Both at a thread switch, in one call. */
+void arch_fpu_switch(void *save, const void *load);
 
 /* Prepares a new thread's kernel stack so that switching to it calls
  * entry(arg) with interrupts on; returns the stack pointer to switch to. */

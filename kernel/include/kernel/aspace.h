@@ -42,7 +42,7 @@ static inline struct aspace *aspace_of(struct kobject *obj)
 /* An empty space; *out holds the creator's reference.  E_NOMEM. */
 int aspace_create(struct aspace **out);
 /* Loads the space's page tables on this CPU. */
-void aspace_switch(struct aspace *as);
+
 
 /* Maps pages [offset, offset + pages) of m at va: 1..ATOM_MEM_MAX_PAGES
  * pages, all free (else E_EXIST), prot within max_prot (else E_PERM).

@@ -117,6 +117,15 @@ int cap_revoke(struct cspace *cs, int handle);
 
 int cap_inspect(struct cspace *cs, int handle, struct atom_cap_info *out);
 
+/* The capability at `handle`, or NULL, for the IPC fast path, which
+ * holds cs->lock itself and checks type and rights on its own. */
+static inline struct cap *cap_slot_locked(const struct cspace *cs, int handle)
+{
+    if (handle < 0 || (size_t)handle >= cs->capacity)
+        return NULL;
+    return cs->slots[handle];
+}
+
 /* Debugging and tests. */
 /* Checks the table and the tree links of every capability in it; E_OK or
  * E_INVAL, with the first problem logged. */

@@ -89,10 +89,9 @@ void ipc_thread_exit(struct thread *t);
  * ipc_lock not held. */
 void ipc_interrupt(struct thread *t);
 
-/* Internal to kernel/object (ipc_lock held): wait lists, message
- * transfer, call links, blocking. */
-void ipc_queue_push(struct ipc_queue *q, struct thread *t);
-void ipc_queue_remove(struct thread *t);
+/* Internal to kernel/object (ipc_lock held): wait lists (push and remove
+ * are inline in <kernel/ipc_queue.h>), message transfer, call links,
+ * blocking. */
 /* The oldest waiter of q that can still be woken, taken off q; NULL if
  * none. */
 struct thread *ipc_queue_take(struct ipc_queue *q);
@@ -105,6 +104,8 @@ void ipc_detach_server(struct thread *client);
 /* Blocks the current thread (its wait recorded), releasing ipc_lock;
  * cleans up after a timeout or kill.  Returns with ipc_lock released. */
 int ipc_wait(uint64_t timeout, struct thread *handoff);
+/* The clean-up after a wait that did not end in E_OK; returns err. */
+int ipc_wait_failed(int err);
 /* Checks a message info and the capabilities it names (GRANT) for the
  * current thread; E_OK or the error for the system call. */
 int ipc_decode_msg(uint64_t info);

@@ -102,8 +102,4 @@ struct process *process_current(void);
 /* Writes a process's debug output to the kernel log, line by line. */
 void process_log_output(struct process *p, const char *text, size_t len);
 
-/* Switches to next's address space if it is a user thread's (kernel
- * threads run in whatever space is loaded: they use the kernel half). */
-void process_switch_space(struct thread *next);
-
 #endif

@@ -61,6 +61,12 @@ static inline void spin_acquire(spinlock_t *l)
             __builtin_ia32_pause();
 }
 
+/* One attempt: true if the lock was free and is now held. */
+static inline bool spin_try_acquire(spinlock_t *l)
+{
+    return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
 static inline void spin_release(spinlock_t *l)
 {
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);

@@ -29,6 +29,7 @@ enum thread_state {
 };
 
 struct process;
+struct vm_space;
 struct wait_queue;
 
 struct thread {
@@ -58,6 +59,7 @@ struct thread {
     int exit_code;
     struct wait_queue *joiners;
     struct process *process;    /* NULL for kernel threads */
+    struct vm_space *vm;        /* its process's page tables (NULL: kernel thread) */
     void *user_start;           /* a user thread's start state, until it runs */
     struct thread *process_next; /* the process's thread list */
     struct thread *dead_next;   /* reaper list */
@@ -133,6 +135,12 @@ unsigned wait_queue_wake_all(struct wait_queue *q);
  * claimed: it runs next, directly, unless a thread of higher priority is
  * ready. */
 int sched_block(spinlock_t *lock, uint64_t timeout_ns, struct thread *handoff);
+/* The IPC fast path's switch: interrupts are off, `lock` is held raw, the
+ * current thread has recorded its wait (no timeout) and `next` is a
+ * blocked thread on this CPU, on no list, that may run before any ready
+ * thread.  Blocks the current thread, releases `lock`, runs `next`, and
+ * returns the current thread's wake result once it runs again. */
+int sched_switch_direct(spinlock_t *lock, struct thread *next);
 /* Takes a blocked thread away from its timeout so that nothing else
  * wakes it; false if it is no longer blocked (its timeout or a kill got
  * there first). */

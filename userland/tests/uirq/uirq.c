@@ -6,8 +6,11 @@
  * and takes five interrupts: wait on the notification, clear the RTC's
  * flag, acknowledge the line.  Also checks the refusals: a second bind,
  * ports outside the range, bad widths and values, a port capability
- * without WRITE.
+ * without WRITE.  With a framebuffer, handle 4 is the first page of its
+ * memory (a physical memory object): it maps it, draws a line of pixels
+ * and reads them back.
  */
+#include <atom/memory.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -82,6 +85,26 @@ int main(void)
     }
     cmos_write(PORTS, 0x0B, (unsigned)b & ~0x40u);
     cmos_read(PORTS, 0x0C);
+    /* Device memory: the framebuffer, if the kernel gave one. */
+    struct atom_cap_info ci;
+    if (atom_syscall3(ATOM_SYS_CAP_INSPECT, 4, (long)&ci, 0) == 0 && ci.type == ATOM_OBJ_MEMORY) {
+        const uint64_t va = 0x520000000000ull;
+        CHECK(atom_syscall6(ATOM_SYS_MEM_MAP, 1, 4, va, 1, 1, ATOM_PROT_READ) == -ATOM_EINVAL,
+              "a page past the object");
+        long r = atom_syscall6(ATOM_SYS_MEM_MAP, 1, 4, va, 0, 1, ATOM_PROT_READ | ATOM_PROT_WRITE);
+        CHECK(r == 0, "map the framebuffer: %ld", r);
+        if (r == 0) {
+            volatile uint32_t *px = (volatile uint32_t *)va;
+            for (int i = 0; i < 256; i++)
+                px[i] = 0x00ff00u + (uint32_t)i;
+            int same = 1;
+            for (int i = 0; i < 256; i++)
+                same &= px[i] == 0x00ff00u + (uint32_t)i;
+            CHECK(same, "pixels read back");
+            CHECK(atom_syscall6(ATOM_SYS_MEM_UNMAP, 1, va, 1, 0, 0, 0) == 0, "unmap");
+            printf("uirq: framebuffer memory mapped, written and read back\n");
+        }
+    }
     printf("uirq: %d interrupts through a notification, %d failures\n", taken, failures);
     return failures != 0;
 }
