@@ -303,11 +303,10 @@ static int decode_prot(uint64_t atom_prot, unsigned *prot)
     return E_OK;
 }
 
-static int lookup_space(struct cspace *cs, uint64_t handle, struct aspace **out)
+static int lookup_space(uint64_t handle, struct aspace **out)
 {
     struct kobject *obj;
-    int err = cap_lookup(cs, handle_arg(handle), ATOM_OBJ_ADDRESS_SPACE, ATOM_RIGHT_WRITE,
-                         &obj, NULL);
+    int err = syscall_cap(handle, ATOM_OBJ_ADDRESS_SPACE, ATOM_RIGHT_WRITE, &obj, NULL);
     if (!err)
         *out = aspace_of(obj);
     return err;
@@ -328,7 +327,7 @@ static int lookup_memory(struct cspace *cs, uint64_t handle, unsigned prot,
                       ((prot & VM_WRITE) ? ATOM_RIGHT_WRITE : 0);
     uint32_t held = info.rights & (ATOM_RIGHT_READ | ATOM_RIGHT_WRITE | ATOM_RIGHT_MAP);
     struct kobject *obj;
-    err = cap_lookup(cs, handle_arg(handle), ATOM_OBJ_MEMORY, needed | held, &obj, NULL);
+    err = syscall_cap(handle, ATOM_OBJ_MEMORY, needed | held, &obj, NULL);
     if (err)
         return err;
     *out = memobj_of(obj);
@@ -347,7 +346,7 @@ int64_t sys_mem_map(struct syscall_regs *r)
     if (err)
         return syscall_error(err);
     struct aspace *as;
-    err = lookup_space(cs, r->arg[0], &as);
+    err = lookup_space(r->arg[0], &as);
     if (err)
         return syscall_error(err);
     struct memobj *m;
@@ -364,7 +363,7 @@ int64_t sys_mem_map(struct syscall_regs *r)
 int64_t sys_mem_unmap(struct syscall_regs *r)
 {
     struct aspace *as;
-    int err = lookup_space(process_current()->cspace, r->arg[0], &as);
+    int err = lookup_space(r->arg[0], &as);
     if (err)
         return syscall_error(err);
     err = aspace_unmap(as, r->arg[1], r->arg[2]);
@@ -380,7 +379,7 @@ int64_t sys_mem_protect(struct syscall_regs *r)
     if (err)
         return syscall_error(err);
     struct aspace *as;
-    err = lookup_space(process_current()->cspace, r->arg[0], &as);
+    err = lookup_space(r->arg[0], &as);
     if (err)
         return syscall_error(err);
     err = aspace_protect(as, r->arg[1], r->arg[2], prot);

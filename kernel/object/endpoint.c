@@ -309,16 +309,6 @@ static int64_t msg_out(struct thread *t, struct syscall_regs *r)
     return (int64_t)t->ipc.msg.info;
 }
 
-/* Looks up the endpoint named by arg[0] with `right`, and the badge. */
-static int endpoint_lookup(struct syscall_regs *r, uint32_t right, struct kobject **obj,
-                           uint64_t *badge)
-{
-    if ((int64_t)r->arg[0] < 0 || r->arg[0] > INT32_MAX)
-        return E_BADHANDLE;
-    return cap_lookup(process_current()->cspace, (int)r->arg[0], ATOM_OBJ_ENDPOINT, right,
-                      obj, badge);
-}
-
 int64_t sys_endpoint_create(struct syscall_regs *r)
 {
     (void)r;
@@ -342,12 +332,12 @@ int64_t sys_ipc_send(struct syscall_regs *r)
         return syscall_error(err);
     struct cspace *cs = process_current()->cspace;
     struct atom_cap_info ci;
-    if ((int64_t)r->arg[0] < 0 || r->arg[0] > INT32_MAX)
+    if (!syscall_handle_ok(r->arg[0]))
         return -ATOM_EBADF;
     err = cap_inspect(cs, (int)r->arg[0], &ci);
     if (err == E_OK && ci.type == ATOM_OBJ_REPLY) {
         struct kobject *obj;
-        err = cap_lookup(cs, (int)r->arg[0], ATOM_OBJ_REPLY, ATOM_RIGHT_WRITE, &obj, NULL);
+        err = syscall_cap(r->arg[0], ATOM_OBJ_REPLY, ATOM_RIGHT_WRITE, &obj, NULL);
         if (err != E_OK)
             return syscall_error(err);
         msg_in(t, r);
@@ -359,7 +349,7 @@ int64_t sys_ipc_send(struct syscall_regs *r)
     }
     struct kobject *obj;
     uint64_t badge;
-    err = endpoint_lookup(r, ATOM_RIGHT_WRITE, &obj, &badge);
+    err = syscall_cap(r->arg[0], ATOM_OBJ_ENDPOINT, ATOM_RIGHT_WRITE, &obj, &badge);
     if (err != E_OK)
         return syscall_error(err);
     msg_in(t, r);
@@ -372,7 +362,7 @@ int64_t sys_ipc_send(struct syscall_regs *r)
 int64_t sys_ipc_recv(struct syscall_regs *r)
 {
     struct kobject *obj;
-    int err = endpoint_lookup(r, ATOM_RIGHT_READ, &obj, NULL);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_ENDPOINT, ATOM_RIGHT_READ, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     err = ipc_recv(endpoint_of(obj), r->r12);
@@ -392,7 +382,7 @@ int64_t sys_ipc_call(struct syscall_regs *r)
         return syscall_error(err);
     struct kobject *obj;
     uint64_t badge;
-    err = endpoint_lookup(r, ATOM_RIGHT_WRITE, &obj, &badge);
+    err = syscall_cap(r->arg[0], ATOM_OBJ_ENDPOINT, ATOM_RIGHT_WRITE, &obj, &badge);
     if (err != E_OK)
         return syscall_error(err);
     struct thread *t = thread_current();
@@ -423,7 +413,7 @@ int64_t sys_ipc_reply_recv(struct syscall_regs *r)
     if (err != E_OK)
         return syscall_error(err);
     struct kobject *obj;
-    err = endpoint_lookup(r, ATOM_RIGHT_READ, &obj, NULL);
+    err = syscall_cap(r->arg[0], ATOM_OBJ_ENDPOINT, ATOM_RIGHT_READ, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     struct thread *t = thread_current();

@@ -64,14 +64,6 @@ int irq_cap_create(uint32_t gsi, unsigned acpi_flags, struct kobject **out)
     return E_OK;
 }
 
-static int lookup_irq(struct syscall_regs *r, struct kobject **obj)
-{
-    if ((int64_t)r->arg[0] < 0 || r->arg[0] > INT32_MAX)
-        return E_BADHANDLE;
-    return cap_lookup(process_current()->cspace, (int)r->arg[0], ATOM_OBJ_IRQ, ATOM_RIGHT_WRITE,
-                      obj, NULL);
-}
-
 /* (irq, notification, bits) -> 0.  bits nonzero, below bit 63; a line
  * is bound once (EBUSY after). */
 int64_t sys_irq_bind(struct syscall_regs *r)
@@ -82,11 +74,10 @@ int64_t sys_irq_bind(struct syscall_regs *r)
     if (bits == 0 || (bits >> 63))
         return -ATOM_EINVAL;
     struct kobject *obj, *nobj;
-    int err = lookup_irq(r, &obj);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_IRQ, ATOM_RIGHT_WRITE, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
-    err = cap_lookup(process_current()->cspace, (int)r->arg[1], ATOM_OBJ_NOTIFICATION,
-                     ATOM_RIGHT_WRITE, &nobj, NULL);
+    err = syscall_cap(r->arg[1], ATOM_OBJ_NOTIFICATION, ATOM_RIGHT_WRITE, &nobj, NULL);
     if (err != E_OK) {
         kobject_put(obj);
         return syscall_error(err);
@@ -118,7 +109,7 @@ int64_t sys_irq_bind(struct syscall_regs *r)
 int64_t sys_irq_ack(struct syscall_regs *r)
 {
     struct kobject *obj;
-    int err = lookup_irq(r, &obj);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_IRQ, ATOM_RIGHT_WRITE, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     struct irq_cap *ic = (struct irq_cap *)obj;

@@ -68,14 +68,6 @@ int notification_wait(struct notification *n, uint64_t timeout, uint64_t *bits_o
 
 /* ---- system calls ---------------------------------------------------------- */
 
-static int lookup(struct syscall_regs *r, uint32_t right, struct kobject **obj, uint64_t *badge)
-{
-    if ((int64_t)r->arg[0] < 0 || r->arg[0] > INT32_MAX)
-        return E_BADHANDLE;
-    return cap_lookup(process_current()->cspace, (int)r->arg[0], ATOM_OBJ_NOTIFICATION, right,
-                      obj, badge);
-}
-
 int64_t sys_notification_create(struct syscall_regs *r)
 {
     (void)r;
@@ -94,7 +86,7 @@ int64_t sys_notify_signal(struct syscall_regs *r)
 {
     struct kobject *obj;
     uint64_t badge;
-    int err = lookup(r, ATOM_RIGHT_WRITE, &obj, &badge);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_NOTIFICATION, ATOM_RIGHT_WRITE, &obj, &badge);
     if (err != E_OK)
         return syscall_error(err);
     uint64_t bits = r->arg[1] | badge;
@@ -110,7 +102,7 @@ int64_t sys_notify_signal(struct syscall_regs *r)
 int64_t sys_notify_wait(struct syscall_regs *r)
 {
     struct kobject *obj;
-    int err = lookup(r, ATOM_RIGHT_READ, &obj, NULL);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_NOTIFICATION, ATOM_RIGHT_READ, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     uint64_t bits = 0;
@@ -125,7 +117,7 @@ int64_t sys_notify_wait(struct syscall_regs *r)
 int64_t sys_notify_poll(struct syscall_regs *r)
 {
     struct kobject *obj;
-    int err = lookup(r, ATOM_RIGHT_READ, &obj, NULL);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_NOTIFICATION, ATOM_RIGHT_READ, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     uint64_t bits = 0;

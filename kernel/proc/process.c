@@ -418,8 +418,7 @@ int64_t sys_process_create(struct syscall_regs *r)
     struct kobject *sup = NULL;
     uint64_t sup_badge = 0;
     if (sup_handle >= 0) {
-        err = cap_lookup(self->cspace, sup_handle, ATOM_OBJ_ENDPOINT, ATOM_RIGHT_WRITE, &sup,
-                         &sup_badge);
+        err = syscall_cap(r->arg[2], ATOM_OBJ_ENDPOINT, ATOM_RIGHT_WRITE, &sup, &sup_badge);
         if (err != E_OK)
             return syscall_error(err);
     }
@@ -468,7 +467,7 @@ int64_t sys_process_grant(struct syscall_regs *r)
     if (flags & ~(uint64_t)ATOM_GRANT_MOVE)
         return -ATOM_EINVAL;
     struct kobject *obj;
-    int err = cap_lookup(self->cspace, (int)r->arg[0], ATOM_OBJ_PROCESS, ATOM_RIGHT_WRITE, &obj, NULL);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_PROCESS, ATOM_RIGHT_WRITE, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     struct process *p = process_of(obj);
@@ -490,8 +489,7 @@ int64_t sys_process_kill(struct syscall_regs *r)
     if (!syscall_handle_ok(r->arg[0]))
         return -ATOM_EBADF;
     struct kobject *obj;
-    int err = cap_lookup(process_current()->cspace, (int)r->arg[0], ATOM_OBJ_PROCESS,
-                         ATOM_RIGHT_WRITE, &obj, NULL);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_PROCESS, ATOM_RIGHT_WRITE, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     err = process_kill(process_of(obj));

@@ -39,6 +39,14 @@ int64_t syscall_error(int kernel_error)
     }
 }
 
+int syscall_cap(uint64_t handle, uint32_t type, uint32_t rights, struct kobject **obj,
+                uint64_t *badge)
+{
+    if (!syscall_handle_ok(handle))
+        return E_BADHANDLE;
+    return cap_lookup(process_current()->cspace, (int)handle, type, rights, obj, badge);
+}
+
 int64_t sys_debug_write(struct syscall_regs *r)
 {
     uint64_t buf = r->arg[0], len = r->arg[1];

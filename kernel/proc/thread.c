@@ -245,7 +245,7 @@ int64_t sys_thread_create(struct syscall_regs *r)
     if (entry < ATOM_USER_MIN || entry >= ATOM_USER_MAX || stack > ATOM_USER_MAX || (stack & 15))
         return -ATOM_EINVAL;
     struct kobject *obj;
-    int err = cap_lookup(self->cspace, (int)r->arg[0], ATOM_OBJ_PROCESS, ATOM_RIGHT_WRITE, &obj, NULL);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_PROCESS, ATOM_RIGHT_WRITE, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     struct process *p = process_of(obj);
@@ -278,8 +278,7 @@ int64_t sys_thread_set_priority(struct syscall_regs *r)
     if (prio > thread_current()->max_priority)
         return -ATOM_EPERM;
     struct kobject *obj;
-    int err = cap_lookup(process_current()->cspace, (int)r->arg[0], ATOM_OBJ_THREAD,
-                         ATOM_RIGHT_WRITE, &obj, NULL);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_THREAD, ATOM_RIGHT_WRITE, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
     ipc_set_base_priority(thread_of(obj), (unsigned)prio);

@@ -64,12 +64,11 @@ int ioport_create(uint16_t base, uint32_t count, struct kobject **out)
 static int decode(struct syscall_regs *r, uint32_t right, struct kobject **obj)
 {
     uint64_t port = r->arg[1], width = r->arg[2];
-    if ((int64_t)r->arg[0] < 0 || r->arg[0] > INT32_MAX)
+    if (!syscall_handle_ok(r->arg[0]))
         return E_BADHANDLE;
     if (width != 1 && width != 2 && width != 4)
         return E_INVAL;
-    int err = cap_lookup(process_current()->cspace, (int)r->arg[0], ATOM_OBJ_IOPORT, right,
-                         obj, NULL);
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_IOPORT, right, obj, NULL);
     if (err != E_OK)
         return err;
     struct ioport *io = (struct ioport *)*obj;

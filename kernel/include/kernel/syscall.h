@@ -39,6 +39,15 @@ static inline bool syscall_handle_ok(uint64_t v)
     return (int64_t)v >= 0 && v <= INT32_MAX;
 }
 
+struct kobject;
+
+/* The one capability lookup of the system calls: `handle`, a register
+ * value, must name in the calling process's table a capability to an
+ * object of `type` holding `rights` (cap_lookup; a value outside
+ * 0..INT32_MAX is E_BADHANDLE).  On success *obj holds a reference. */
+int syscall_cap(uint64_t handle, uint32_t type, uint32_t rights, struct kobject **obj,
+                uint64_t *badge);
+
 /* Kernel error code (E_*) to the ABI's negated ATOM_E* value. */
 int64_t syscall_error(int kernel_error);
 
