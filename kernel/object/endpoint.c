@@ -370,13 +370,10 @@ int64_t sys_ipc_recv(struct syscall_regs *r)
     return err == E_OK ? msg_out(thread_current(), r) : syscall_error(err);
 }
 
-/* (endpoint, info, w0..w3; r12 timeout for the send) -> reply info;
- * reply words in registers. */
-int64_t sys_ipc_call(struct syscall_regs *r)
+/* The general path of ATOM_SYS_IPC_CALL, out of line so that the fast
+ * path's function stays small. */
+static __attribute__((noinline)) int64_t ipc_call_general(struct syscall_regs *r)
 {
-    int64_t ret;
-    if (fast_call(thread_current(), r, &ret))
-        return ret;
     int err = ipc_decode_msg(r->arg[1]);
     if (err != E_OK)
         return syscall_error(err);
@@ -392,6 +389,16 @@ int64_t sys_ipc_call(struct syscall_regs *r)
     return err == E_OK ? msg_out(t, r) : syscall_error(err);
 }
 
+/* (endpoint, info, w0..w3; r12 timeout for the send) -> reply info;
+ * reply words in registers. */
+int64_t sys_ipc_call(struct syscall_regs *r)
+{
+    int64_t ret;
+    if (fast_call(thread_current(), r, &ret))
+        return ret;
+    return ipc_call_general(r);
+}
+
 /* (-, info, w0..w3) -> 0: answers the call this thread received last. */
 int64_t sys_ipc_reply(struct syscall_regs *r)
 {
@@ -402,13 +409,8 @@ int64_t sys_ipc_reply(struct syscall_regs *r)
     return syscall_error(ipc_reply());
 }
 
-/* (endpoint, info, w0..w3; r12 timeout) -> info of the next message:
- * answers the pending call, if any, then receives. */
-int64_t sys_ipc_reply_recv(struct syscall_regs *r)
+static __attribute__((noinline)) int64_t ipc_reply_recv_general(struct syscall_regs *r)
 {
-    int64_t ret;
-    if (fast_reply_recv(thread_current(), r, &ret))
-        return ret;
     int err = ipc_decode_msg(r->arg[1]);
     if (err != E_OK)
         return syscall_error(err);
@@ -421,4 +423,14 @@ int64_t sys_ipc_reply_recv(struct syscall_regs *r)
     err = ipc_reply_recv(endpoint_of(obj), r->r12);
     kobject_put(obj);
     return err == E_OK ? msg_out(t, r) : syscall_error(err);
+}
+
+/* (endpoint, info, w0..w3; r12 timeout) -> info of the next message:
+ * answers the pending call, if any, then receives. */
+int64_t sys_ipc_reply_recv(struct syscall_regs *r)
+{
+    int64_t ret;
+    if (fast_reply_recv(thread_current(), r, &ret))
+        return ret;
+    return ipc_reply_recv_general(r);
 }
