@@ -7,8 +7,8 @@
  * with no side effects, object destruction exactly at the last reference,
  * and a random stress checked against a model of the derivation tree.
  *
- * The real kernel heap serves the nodes, over an aligned_alloc page
- * provider that can be made to fail.  cspace_check validates every table
+ * The real kernel heap serves the nodes, over host pages that can be made
+ * to run out (host_heap.c).  cspace_check validates every table
  * and tree link after each step. */
 #include "unit.h"
 #include <atom/cap.h>
@@ -22,7 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-#define PAGE 4096u
 #define ALL  ATOM_RIGHTS_ALL
 #define R    ATOM_RIGHT_READ
 #define W    ATOM_RIGHT_WRITE
@@ -30,34 +29,11 @@
 #define GR   ATOM_RIGHT_GRANT
 #define RV   ATOM_RIGHT_REVOKE
 
-/* For hot loops: ck_assert records every passing check, which is slow. */
-#define CHECK(cond, ...)               \
-    do {                               \
-        if (!(cond))                   \
-            ck_abort_msg(__VA_ARGS__); \
-    } while (0)
-
 /* ---- heap and objects ------------------------------------------------------ */
-
-static bool provider_fails;
-
-static void *cap_alloc_pages(size_t count)
-{
-    return provider_fails ? NULL : aligned_alloc(PAGE, count * PAGE);
-}
-
-static void cap_free_pages(void *va, size_t count)
-{
-    (void)count;
-    free(va);
-}
-
-static const struct heap_page_ops cap_page_ops = { cap_alloc_pages, cap_free_pages };
 
 static void setup(void)
 {
-    provider_fails = false;
-    ck_assert_int_eq(heap_init(&cap_page_ops), E_OK);
+    host_heap_init();
     host_log_clear();
 }
 
@@ -626,7 +602,7 @@ struct hoard {
 
 static void exhaust_heap(struct hoard *h)
 {
-    provider_fails = true;
+    host_heap_fail = true;
     memset(h, 0, sizeof(*h));
     for (size_t size = KMALLOC_MIN_SIZE; size <= KMALLOC_MAX_SMALL; size *= 2) {
         void *p;
@@ -645,7 +621,7 @@ static void release_heap(struct hoard *h)
     for (size_t i = 0; i < h->n; i++)
         kfree(h->p[i]);
     free(h->p);
-    provider_fails = false;
+    host_heap_fail = false;
 }
 
 START_TEST(test_out_of_memory)

@@ -6,8 +6,8 @@
  * REGION_MAX limit, and a random stress checked page by page against a
  * plain array model, with the reference hooks balanced throughout.
  *
- * The real kernel heap serves the arrays, over an aligned_alloc page
- * provider that can be made to fail; every test ends with the heap holding
+ * The real kernel heap serves the arrays, over host pages that can be made
+ * to run out (host_heap.c); every test ends with the heap holding
  * nothing for the set (so leaks show up even without ASan's report). */
 #include "unit.h"
 #include <kernel/error.h>
@@ -24,29 +24,7 @@
 #define EX   4u
 #define RWX  (RD | WR | EX)
 
-/* For hot loops: ck_assert records every passing check, which is slow. */
-#define CHECK(cond, ...)               \
-    do {                               \
-        if (!(cond))                   \
-            ck_abort_msg(__VA_ARGS__); \
-    } while (0)
-
 /* ---- heap, owners and hooks ------------------------------------------------ */
-
-static bool provider_fails;
-
-static void *region_alloc_pages(size_t count)
-{
-    return provider_fails ? NULL : aligned_alloc(PAGE, count * PAGE);
-}
-
-static void region_free_pages(void *va, size_t count)
-{
-    (void)count;
-    free(va);
-}
-
-static const struct heap_page_ops region_page_ops = { region_alloc_pages, region_free_pages };
 
 #define OWNERS 4
 struct owner {
@@ -86,8 +64,7 @@ static const struct region_hooks hooks = { on_split, on_removed, on_merged, NULL
 
 static void setup(void)
 {
-    provider_fails = false;
-    ck_assert_int_eq(heap_init(&region_page_ops), E_OK);
+    host_heap_init();
     host_log_clear();
     memset(owners, 0, sizeof(owners));
     splits = removes = merges = 0;
@@ -385,15 +362,15 @@ START_TEST(test_prepare_then_no_memory)
     struct region_set s;
     region_set_init(&s);
     /* Without memory the first insert fails and leaves nothing. */
-    provider_fails = true;
+    host_heap_fail = true;
     struct region r = reg(0x10000, 1, 0, 0, RD, RD);
     ck_assert_int_eq(region_insert(&s, &r), E_NOMEM);
     ck_assert_uint_eq(region_count(&s), 0);
-    provider_fails = false;
+    host_heap_fail = false;
     /* Fill the initial array exactly. */
     for (int i = 0; i < 8; i++)
         add(&s, 0x100000 + (uint64_t)i * 0x10000, 4, 0, 0, RD | WR);
-    provider_fails = true;
+    host_heap_fail = true;
     ck_assert_int_eq(region_remove(&s, 0x101000, 1, &hooks), E_NOMEM);
     ck_assert_int_eq(region_protect(&s, 0x111000, 2, RD, &hooks), E_NOMEM);
     ck_assert_int_eq(region_prepare_insert(&s, &r), E_NOMEM);
@@ -405,13 +382,13 @@ START_TEST(test_prepare_then_no_memory)
     ck_assert_int_eq(region_protect(&s, 0x131000, 2, RD | WR, &hooks), E_OK);
     ck_assert_uint_eq(region_count(&s), 8);
     /* After a prepare, the change cannot fail for memory. */
-    provider_fails = false;
+    host_heap_fail = false;
     ck_assert_int_eq(region_prepare_protect(&s, 0x121000, 2, RD), E_OK);
-    provider_fails = true;
+    host_heap_fail = true;
     ck_assert_int_eq(region_protect(&s, 0x121000, 2, RD, &hooks), E_OK);
     ck_assert_uint_eq(region_count(&s), 10);
     check_set(&s);
-    provider_fails = false;
+    host_heap_fail = false;
     finish(&s);
     /* One entry short of full: a protect needing two splits makes room
      * for both. */

@@ -3,6 +3,7 @@
 #define TESTS_UNIT_H
 
 #include <check.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 Suite *suite_multiboot2(void);
@@ -30,6 +31,18 @@ struct messages {
 void messages_report(void *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int messages_contain(const struct messages *m, const char *needle);
+
+/* The kernel heap over host pages (host_heap.c); setting host_heap_fail
+ * makes its page provider fail. */
+extern bool host_heap_fail;
+void host_heap_init(void);
+
+/* For hot loops: ck_assert records every passing check, which is slow. */
+#define CHECK(cond, ...)               \
+    do {                               \
+        if (!(cond))                   \
+            ck_abort_msg(__VA_ARGS__); \
+    } while (0)
 
 /* What kernel code under test wrote with log_write() (host_log.c). */
 const char *host_log_text(void);
