@@ -370,21 +370,25 @@ int64_t sys_ipc_recv(struct syscall_regs *r)
     return err == E_OK ? msg_out(thread_current(), r) : syscall_error(err);
 }
 
-/* The general path of ATOM_SYS_IPC_CALL, out of line so that the fast
- * path's function stays small. */
-static __attribute__((noinline)) int64_t ipc_call_general(struct syscall_regs *r)
+/* The general path of ATOM_SYS_IPC_CALL (call) and _REPLY_RECV, out of
+ * line so that the fast paths' functions stay small. */
+static __attribute__((noinline)) int64_t ipc_general(struct syscall_regs *r, bool call)
 {
     int err = ipc_decode_msg(r->arg[1]);
     if (err != E_OK)
         return syscall_error(err);
     struct kobject *obj;
     uint64_t badge;
-    err = syscall_cap(r->arg[0], ATOM_OBJ_ENDPOINT, ATOM_RIGHT_WRITE, &obj, &badge);
+    err = syscall_cap(r->arg[0], ATOM_OBJ_ENDPOINT, call ? ATOM_RIGHT_WRITE : ATOM_RIGHT_READ,
+                      &obj, &badge);
     if (err != E_OK)
         return syscall_error(err);
     struct thread *t = thread_current();
     msg_in(t, r);
-    err = ipc_send(endpoint_of(obj), badge, true, r->r12);
+    if (call)
+        err = ipc_send(endpoint_of(obj), badge, true, r->r12);
+    else
+        err = ipc_reply_recv(endpoint_of(obj), r->r12);
     kobject_put(obj);
     return err == E_OK ? msg_out(t, r) : syscall_error(err);
 }
@@ -396,7 +400,7 @@ int64_t sys_ipc_call(struct syscall_regs *r)
     int64_t ret;
     if (fast_call(thread_current(), r, &ret))
         return ret;
-    return ipc_call_general(r);
+    return ipc_general(r, true);
 }
 
 /* (-, info, w0..w3) -> 0: answers the call this thread received last. */
@@ -409,22 +413,6 @@ int64_t sys_ipc_reply(struct syscall_regs *r)
     return syscall_error(ipc_reply());
 }
 
-static __attribute__((noinline)) int64_t ipc_reply_recv_general(struct syscall_regs *r)
-{
-    int err = ipc_decode_msg(r->arg[1]);
-    if (err != E_OK)
-        return syscall_error(err);
-    struct kobject *obj;
-    err = syscall_cap(r->arg[0], ATOM_OBJ_ENDPOINT, ATOM_RIGHT_READ, &obj, NULL);
-    if (err != E_OK)
-        return syscall_error(err);
-    struct thread *t = thread_current();
-    msg_in(t, r);
-    err = ipc_reply_recv(endpoint_of(obj), r->r12);
-    kobject_put(obj);
-    return err == E_OK ? msg_out(t, r) : syscall_error(err);
-}
-
 /* (endpoint, info, w0..w3; r12 timeout) -> info of the next message:
  * answers the pending call, if any, then receives. */
 int64_t sys_ipc_reply_recv(struct syscall_regs *r)
@@ -432,5 +420,5 @@ int64_t sys_ipc_reply_recv(struct syscall_regs *r)
     int64_t ret;
     if (fast_reply_recv(thread_current(), r, &ret))
         return ret;
-    return ipc_reply_recv_general(r);
+    return ipc_general(r, false);
 }

@@ -70,6 +70,10 @@ int main(void)
     /* The RTC's periodic interrupt (register B bit 6). */
     long b = cmos_read(PORTS, 0x0B);
     cmos_read(PORTS, 0x0C);
+    /* An interrupt the RTC raised before we came (the line was delivered
+     * the moment it was bound) is not ours: clear it and start afresh. */
+    if (atom_syscall1(ATOM_SYS_NOTIFY_POLL, n) != 0)
+        CHECK(atom_syscall3(ATOM_SYS_IRQ_ACK, IRQ, 0, 0) == 0, "ack of an earlier interrupt");
     CHECK(cmos_write(PORTS, 0x0B, (unsigned)b | 0x40) == 0, "enable the periodic interrupt");
     int taken = 0;
     for (int i = 0; i < 5; i++) {
