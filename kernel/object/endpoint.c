@@ -16,9 +16,10 @@
  * fast_reply_recv do the whole operation with interrupts off in one
  * place: the capability read under its table's lock (no reference taken:
  * ipc_lock, taken before that lock is dropped, keeps the endpoint alive,
- * since endpoint_destroy takes it too), the words copied from registers
- * to the partner, the call linked or answered, and a direct switch
- * (sched_switch_direct).  They check the same things as the general path,
+ * since endpoint_destroy takes it too), the words copied from the
+ * caller's system-call frame straight into the partner's (a thread
+ * waiting in an IPC system call leaves its frame in ipc.regs for this),
+ * the call linked or answered, and a direct switch (sched_switch_direct).  They check the same things as the general path,
  * and any case they do not handle goes to it unchanged.  The general path
  * still hands off directly (sched_block with a handoff) when it can.
  *
@@ -201,18 +202,22 @@ static bool fast_can_switch(struct cpu *cpu, struct thread *next, unsigned prior
            cpu->rq.bitmap >> priority <= 1;
 }
 
-static void fast_words(struct ipc_msg *m, uint64_t info, uint64_t badge,
+/* Puts a register message straight into the frame of `to`, waiting in
+ * an IPC system call, where its return to user mode picks it up. */
+static void fast_words(struct thread *to, uint64_t info, uint64_t badge,
                        const struct syscall_regs *r)
 {
-    m->info = ATOM_MSG_INFO(ATOM_MSG_LABEL(info), ATOM_MSG_NWORDS(info), 0);
-    m->badge = badge;
-    m->words[0] = r->arg[2];
-    m->words[1] = r->arg[3];
-    m->words[2] = r->arg[4];
-    m->words[3] = r->arg[5];
+    struct syscall_regs *d = to->ipc.regs;
+    to->ipc.regs = NULL;
+    d->arg[0] = badge;
+    d->arg[1] = ATOM_MSG_INFO(ATOM_MSG_LABEL(info), ATOM_MSG_NWORDS(info), 0);
+    d->arg[2] = r->arg[2];
+    d->arg[3] = r->arg[3];
+    d->arg[4] = r->arg[4];
+    d->arg[5] = r->arg[5];
 }
 
-static int64_t msg_out(struct thread *t, struct syscall_regs *r);
+static int64_t ipc_result(struct thread *t, struct syscall_regs *r, int err);
 
 /* ATOM_SYS_IPC_CALL to a waiting server.  False: not handled, nothing
  * changed. */
@@ -221,23 +226,23 @@ static bool fast_call(struct thread *t, struct syscall_regs *r, int64_t *ret)
     uint64_t info = r->arg[1], badge;
     if (!fast_info(info) || !t->process)
         return false;
-    unsigned long flags = spin_irq_save();
+    spin_irq_disable(); /* on, in a system call */
     struct endpoint *ep = fast_lookup(t->process->cspace, r->arg[0], ATOM_RIGHT_WRITE, &badge);
     if (!ep) {
-        spin_irq_restore(flags);
+        spin_irq_enable();
         return false;
     }
     struct thread *s = ep->receivers.head;
     struct cpu *cpu = cpu_this();
     unsigned prio = s && s->priority > t->priority ? s->priority : t->priority;
-    if (!s || !fast_can_switch(cpu, s, prio)) {
+    if (!s || !s->ipc.regs || !fast_can_switch(cpu, s, prio)) {
         spin_release(&ipc_lock);
-        spin_irq_restore(flags);
+        spin_irq_enable();
         return false;
     }
-    ipc_queue_remove(s);
+    ipc_queue_pop(&ep->receivers);
     s->ipc.state = IPC_IDLE;
-    fast_words(&s->ipc.msg, info, badge, r);
+    fast_words(s, info, badge, r);
     if (t->priority > s->priority) {
         ipc_link_call(t, s); /* with the priority loan */
     } else {
@@ -245,11 +250,12 @@ static bool fast_call(struct thread *t, struct syscall_regs *r, int64_t *ret)
         t->ipc.server = s;
         s->ipc.caller = t;
     }
+    t->ipc.regs = r;
     int err = sched_switch_direct(&ipc_lock, s);
-    spin_irq_restore(flags);
+    spin_irq_enable();
     if (err != E_OK)
         err = ipc_wait_failed(err);
-    *ret = err == E_OK ? msg_out(t, r) : syscall_error(err);
+    *ret = ipc_result(t, r, err);
     return true;
 }
 
@@ -260,29 +266,30 @@ static bool fast_reply_recv(struct thread *t, struct syscall_regs *r, int64_t *r
     struct thread *c = t->ipc.caller;
     if (!c || !fast_info(info) || r->r12 != ATOM_TIMEOUT_FOREVER || !t->process)
         return false;
-    unsigned long flags = spin_irq_save();
+    spin_irq_disable(); /* on, in a system call */
     struct endpoint *ep = fast_lookup(t->process->cspace, r->arg[0], ATOM_RIGHT_READ, &badge);
     if (!ep) {
-        spin_irq_restore(flags);
+        spin_irq_enable();
         return false;
     }
-    if (t->ipc.caller != c || c->ipc.state != IPC_AWAIT_REPLY || c->ipc.lent || c->ipc.reply ||
-        ep->senders.head || !fast_can_switch(cpu_this(), c, c->priority)) {
+    if (t->ipc.caller != c || c->ipc.state != IPC_AWAIT_REPLY || !c->ipc.regs || c->ipc.lent ||
+        c->ipc.reply || ep->senders.head || !fast_can_switch(cpu_this(), c, c->priority)) {
         spin_release(&ipc_lock);
-        spin_irq_restore(flags);
+        spin_irq_enable();
         return false;
     }
-    fast_words(&c->ipc.msg, info, 0, r);
+    fast_words(c, info, 0, r);
     c->ipc.server = NULL;
     c->ipc.state = IPC_IDLE;
     t->ipc.caller = NULL;
     t->ipc.state = IPC_RECEIVING;
     ipc_queue_push(&ep->receivers, t);
+    t->ipc.regs = r;
     int err = sched_switch_direct(&ipc_lock, c);
-    spin_irq_restore(flags);
+    spin_irq_enable();
     if (err != E_OK)
         err = ipc_wait_failed(err);
-    *ret = err == E_OK ? msg_out(t, r) : syscall_error(err);
+    *ret = ipc_result(t, r, err);
     return true;
 }
 
@@ -298,15 +305,25 @@ static void msg_in(struct thread *t, const struct syscall_regs *r)
     t->ipc.msg.words[3] = r->arg[5];
 }
 
-static int64_t msg_out(struct thread *t, struct syscall_regs *r)
+/* The result of an IPC system call that may have waited with its frame
+ * in t->ipc.regs: a fast path has put the message there (and cleared
+ * the pointer), or it is in t->ipc.msg. */
+static int64_t ipc_result(struct thread *t, struct syscall_regs *r, int err)
 {
-    r->arg[0] = t->ipc.msg.badge;
-    r->arg[1] = t->ipc.msg.info;
-    r->arg[2] = t->ipc.msg.words[0];
-    r->arg[3] = t->ipc.msg.words[1];
-    r->arg[4] = t->ipc.msg.words[2];
-    r->arg[5] = t->ipc.msg.words[3];
-    return (int64_t)t->ipc.msg.info;
+    if (err != E_OK) {
+        t->ipc.regs = NULL;
+        return syscall_error(err);
+    }
+    if (t->ipc.regs) {
+        t->ipc.regs = NULL;
+        r->arg[0] = t->ipc.msg.badge;
+        r->arg[1] = t->ipc.msg.info;
+        r->arg[2] = t->ipc.msg.words[0];
+        r->arg[3] = t->ipc.msg.words[1];
+        r->arg[4] = t->ipc.msg.words[2];
+        r->arg[5] = t->ipc.msg.words[3];
+    }
+    return (int64_t)r->arg[1];
 }
 
 int64_t sys_endpoint_create(struct syscall_regs *r)
@@ -365,9 +382,11 @@ int64_t sys_ipc_recv(struct syscall_regs *r)
     int err = syscall_cap(r->arg[0], ATOM_OBJ_ENDPOINT, ATOM_RIGHT_READ, &obj, NULL);
     if (err != E_OK)
         return syscall_error(err);
+    struct thread *t = thread_current();
+    t->ipc.regs = r;
     err = ipc_recv(endpoint_of(obj), r->r12);
     kobject_put(obj);
-    return err == E_OK ? msg_out(thread_current(), r) : syscall_error(err);
+    return ipc_result(t, r, err);
 }
 
 /* The general path of ATOM_SYS_IPC_CALL (call) and _REPLY_RECV, out of
@@ -385,12 +404,13 @@ static __attribute__((noinline)) int64_t ipc_general(struct syscall_regs *r, boo
         return syscall_error(err);
     struct thread *t = thread_current();
     msg_in(t, r);
+    t->ipc.regs = r;
     if (call)
         err = ipc_send(endpoint_of(obj), badge, true, r->r12);
     else
         err = ipc_reply_recv(endpoint_of(obj), r->r12);
     kobject_put(obj);
-    return err == E_OK ? msg_out(t, r) : syscall_error(err);
+    return ipc_result(t, r, err);
 }
 
 /* (endpoint, info, w0..w3; r12 timeout for the send) -> reply info;

@@ -138,6 +138,26 @@ static void sleepers_insert(struct cpu *c, struct thread *t)
     *pp = t;
 }
 
+/* Ends a switch on the new thread's side: the old thread's stack may be
+ * freed from now on, and a dead one goes to the reaper. */
+static inline __attribute__((always_inline)) void finish_switch(void)
+{
+    struct cpu *c = cpu_this();
+    struct thread *prev = c->switch_prev;
+    c->switch_prev = NULL;
+    bool dead = prev && prev->state == THREAD_DEAD;
+    if (prev)
+        __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+    spin_release(&c->rq.lock);
+    if (dead) {
+        spin_acquire(&dead_lock);
+        prev->dead_next = dead_list;
+        dead_list = prev;
+        spin_release(&dead_lock);
+        wait_queue_wake_one(&reaper_wq);
+    }
+}
+
 /* Picks the next thread and switches to it; rq lock held, interrupts off.
  * Returns (in the context of the thread that called it) once that thread
  * runs again, with the lock released. */
@@ -161,11 +181,11 @@ static inline __attribute__((always_inline)) void switch_to_locked(struct cpu *c
     arch_set_kernel_stack(next->stack_top);
     /* Kernel threads run in whatever space is loaded: they use the
      * kernel half only. */
-    if (next->vm)
-        vm_space_switch(next->vm);
+    if (next->vm_root)
+        arch_space_switch(next->vm_root);
     arch_fpu_switch(prev->fpu_state, next->fpu_state);
     arch_context_switch(&prev->saved_sp, next->saved_sp);
-    sched_finish_switch();
+    finish_switch();
 }
 
 static void switch_locked(struct cpu *c)
@@ -181,20 +201,7 @@ static void switch_locked(struct cpu *c)
 
 void sched_finish_switch(void)
 {
-    struct cpu *c = cpu_this();
-    struct thread *prev = c->switch_prev;
-    c->switch_prev = NULL;
-    bool dead = prev && prev->state == THREAD_DEAD;
-    if (prev)
-        __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
-    spin_release(&c->rq.lock);
-    if (dead) {
-        spin_acquire(&dead_lock);
-        prev->dead_next = dead_list;
-        dead_list = prev;
-        spin_release(&dead_lock);
-        wait_queue_wake_one(&reaper_wq);
-    }
+    finish_switch();
 }
 
 static int reaper_loop(void *arg)

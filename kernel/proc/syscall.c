@@ -87,13 +87,6 @@ int64_t sys_clock_ns(struct syscall_regs *r)
 }
 
 #define SYSCALL_ENTRY(nr, NAME, name) [nr] = sys_##name,
-static const syscall_fn_t table[ATOM_SYS_COUNT] = { ATOM_SYSCALLS(SYSCALL_ENTRY) };
+const syscall_fn_t syscall_table[ATOM_SYS_COUNT] = { ATOM_SYSCALLS(SYSCALL_ENTRY) };
 #undef SYSCALL_ENTRY
-
-int64_t syscall_dispatch(uint64_t nr, struct syscall_regs *r)
-{
-    int64_t ret = nr < ATOM_SYS_COUNT ? table[nr](r) : -ATOM_ENOSYS;
-    if (__builtin_expect(thread_current()->kill_pending || cpu_this()->need_resched, 0))
-        thread_user_return();
-    return ret;
-}
+const uint64_t syscall_count = ATOM_SYS_COUNT;

@@ -150,7 +150,7 @@ struct thread *thread_create_user(struct process *process, uint64_t entry, uint6
     }
     kobject_get(&process->obj);
     t->process = process;
-    t->vm = process->aspace->vm;
+    t->vm_root = vm_space_root(process->aspace->vm);
     if (ipc_buffer_map(t, process) != E_OK) {
         kfree(start);
         kobject_put(&t->obj);

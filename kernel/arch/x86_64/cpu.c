@@ -37,23 +37,13 @@
 
 enum ist_slot { IST_NONE, IST_DOUBLE_FAULT, IST_NMI, IST_MACHINE_CHECK };
 
-struct tss {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct tss) == 104, "TSS layout");
-
-/* What each CPU owns: its GDT (with its TSS descriptor) and TSS. */
+/* What each CPU owns: its GDT (with its TSS descriptor) and its TSS
+ * (arch/switch.h, where thread switches set its rsp0). */
 struct cpu_tables {
     uint64_t gdt[7];
-    struct tss tss;
 };
+
+struct tss arch_boot_tss __attribute__((aligned(16)));
 
 static struct cpu_tables boot_cpu __attribute__((aligned(16))) = {
     .gdt = {
@@ -145,7 +135,7 @@ int arch_cpu_init(void)
     static const struct { enum ist_slot slot; unsigned vector; } ists[] = {
         { IST_DOUBLE_FAULT, 8 }, { IST_NMI, 2 }, { IST_MACHINE_CHECK, 18 },
     };
-    struct tss *tss = &boot_cpu.tss;
+    struct tss *tss = &arch_boot_tss;
     for (size_t i = 0; i < sizeof(ists) / sizeof(ists[0]); i++) {
         uint64_t top = vm_stack_alloc(IST_STACK_PAGES);
         if (!top)
@@ -228,9 +218,4 @@ void exception_dispatch(struct cpu_frame *f)
     panic_in_context(&ctx, "exception %llu (%s), error code %#llx",
                      (unsigned long long)f->vector, name,
                      (unsigned long long)f->error_code);
-}
-
-void arch_set_kernel_stack(uint64_t top)
-{
-    boot_cpu.tss.rsp[0] = top;
 }

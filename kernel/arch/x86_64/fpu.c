@@ -26,8 +26,8 @@
 #define MXCSR_DEFAULT 0x1F80
 #define FCW_DEFAULT 0x037F
 
-static bool use_xsave;
-static uint64_t xcr0;
+bool arch_fpu_use_xsave;
+uint64_t arch_fpu_xcr0;
 static size_t state_size = FXSAVE_SIZE;
 
 void arch_fpu_init(void)
@@ -46,12 +46,12 @@ void arch_fpu_init(void)
         __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
         cpuid(0xD, 0, r);
         uint64_t supported = (uint64_t)r[3] << 32 | r[0];
-        xcr0 = XCR0_X87 | XCR0_SSE | (supported & XCR0_AVX);
-        __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32)));
+        arch_fpu_xcr0 = XCR0_X87 | XCR0_SSE | (supported & XCR0_AVX);
+        __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)arch_fpu_xcr0),
+                         "d"((uint32_t)(arch_fpu_xcr0 >> 32)));
         cpuid(0xD, 0, r);
         state_size = r[1]; /* size for the features now enabled */
-        use_xsave = true;
+        arch_fpu_use_xsave = true;
     } else {
         __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
     }
@@ -73,39 +73,26 @@ void arch_fpu_state_init(void *area)
     uint32_t mxcsr = MXCSR_DEFAULT;
     memcpy(a + 0, &fcw, 2);
     memcpy(a + 24, &mxcsr, 4);
-    if (use_xsave) {
+    if (arch_fpu_use_xsave) {
         uint64_t xstate_bv = XCR0_X87 | XCR0_SSE; /* take the values above */
         memcpy(a + 512, &xstate_bv, 8);
     }
 }
 
-void arch_fpu_switch(void *save, const void *load)
-{
-    if (use_xsave) {
-        __asm__ volatile("xsave64 (%0)" : : "r"(save), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
-        __asm__ volatile("xrstor64 (%0)" : : "r"(load), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
-    } else {
-        __asm__ volatile("fxsave64 (%0)" : : "r"(save) : "memory");
-        __asm__ volatile("fxrstor64 (%0)" : : "r"(load) : "memory");
-    }
-}
-
 void arch_fpu_save(void *area)
 {
-    if (use_xsave)
-        __asm__ volatile("xsave64 (%0)" : : "r"(area), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
+    if (arch_fpu_use_xsave)
+        __asm__ volatile("xsave64 (%0)" : : "r"(area), "a"((uint32_t)arch_fpu_xcr0),
+                         "d"((uint32_t)(arch_fpu_xcr0 >> 32)) : "memory");
     else
         __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
 }
 
 void arch_fpu_restore(const void *area)
 {
-    if (use_xsave)
-        __asm__ volatile("xrstor64 (%0)" : : "r"(area), "a"((uint32_t)xcr0),
-                         "d"((uint32_t)(xcr0 >> 32)) : "memory");
+    if (arch_fpu_use_xsave)
+        __asm__ volatile("xrstor64 (%0)" : : "r"(area), "a"((uint32_t)arch_fpu_xcr0),
+                         "d"((uint32_t)(arch_fpu_xcr0 >> 32)) : "memory");
     else
         __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
 }

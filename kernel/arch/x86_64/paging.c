@@ -586,8 +586,12 @@ void vm_space_destroy_with_frames(struct vm_space *space)
 
 void vm_space_switch(struct vm_space *space)
 {
-    if (read_cr3() != space->root)
-        write_cr3(space->root);
+    arch_space_switch(space->root);
+}
+
+uint64_t vm_space_root(const struct vm_space *space)
+{
+    return space->root;
 }
 
 static bool in_direct_map(uint64_t pa, uint64_t size)

@@ -12,6 +12,13 @@
  * cleared the direction flag; a backtrace from here may walk into the
  * user's rbp chain, which the walker stops at.)
  *
+ * The number is bounds-checked and the handler called straight from
+ * syscall_table (kernel/proc/syscall.c): every system call passes here,
+ * so no C frame sits between.  On the way out, with interrupts off so
+ * that nothing can slip in after the look, a thread that was killed or a
+ * CPU with something more urgent to run goes through
+ * thread_user_return() first.
+ *
  * The return uses SYSRET, except when the saved rip is not a canonical
  * user address: SYSRET would then fault in ring 0 with the user's stack,
  * so that case goes to syscall_bad_return(), which stops the process.
@@ -19,7 +26,9 @@
  * arch_enter_user(entry, stack, arg) starts a thread in user mode with
  * IRETQ, rdi = arg and every other register cleared.
  */
+#include <atom/errors.h>
 #include <kernel/cpu.h>
+#include <kernel/thread.h>
 
 #define USER_DS 0x1B
 #define USER_CS 0x23
@@ -44,10 +53,17 @@ syscall_entry:
     pushq %rsi
     pushq %rdi
     sti
-    movq %rax, %rdi                        /* number */
-    movq %rsp, %rsi                        /* struct syscall_regs * */
-    call syscall_dispatch
+    cmpq syscall_count(%rip), %rax
+    jae .Lno_such_call
+    movq %rsp, %rdi                        /* struct syscall_regs * */
+    call *syscall_table(, %rax, 8)
+.Lexit:
     cli
+    movq %gs:CPU_OFFSET_CURRENT, %rcx
+    cmpb $0, THREAD_OFFSET_KILL_PENDING(%rcx)
+    jne .Lexit_work
+    cmpb $0, %gs:CPU_OFFSET_NEED_RESCHED
+    jne .Lexit_work
     movq SAVED_RIP(%rsp), %rcx
     shrq $47, %rcx                         /* 0 for a canonical user address */
     jnz .Lbad_return
@@ -63,6 +79,19 @@ syscall_entry:
     popq %rsp                              /* the user's stack */
     swapgs
     sysretq
+
+.Lno_such_call:
+    movq $-ATOM_ENOSYS, %rax
+    jmp .Lexit
+
+.Lexit_work:
+    sti
+    pushq %rax                             /* the result, twice to keep */
+    pushq %rax                             /* the stack aligned */
+    call thread_user_return                /* returns unless killed */
+    popq %rax
+    popq %rax
+    jmp .Lexit
 
 .Lbad_return:
     movq SAVED_RIP(%rsp), %rdi

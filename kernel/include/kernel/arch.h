@@ -26,8 +26,6 @@ size_t arch_fpu_state_size(void);
 void arch_fpu_state_init(void *area);
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);
-/* Both at a thread switch, in one call. */
-void arch_fpu_switch(void *save, const void *load);
 
 /* Prepares a new thread's kernel stack so that switching to it calls
  * entry(arg) with interrupts on; returns the stack pointer to switch to. */
@@ -35,8 +33,13 @@ uint64_t arch_thread_stack_init(uint64_t top, int (*entry)(void *), void *arg);
 /* Saves callee-saved state on the current stack into *save_sp and resumes
  * the thread whose stack pointer is load_sp. */
 void arch_context_switch(uint64_t *save_sp, uint64_t load_sp);
-/* The stack the CPU uses when entering the kernel from user mode. */
-void arch_set_kernel_stack(uint64_t top);
+/* At a thread switch (inline, in <arch/switch.h>):
+ *   arch_set_kernel_stack(top)   the stack the CPU enters the kernel on
+ *                                from user mode;
+ *   arch_space_switch(root)      loads a space's page tables, named by
+ *                                vm_space_root();
+ *   arch_fpu_switch(save, load)  saves one FPU state and loads another. */
+#include <arch/switch.h>
 
 /* System-call entry for this CPU (needs per-CPU data set up). */
 void arch_syscall_init(void);

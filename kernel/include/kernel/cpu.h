@@ -8,6 +8,7 @@
 #define CPU_OFFSET_KERNEL_STACK 8
 #define CPU_OFFSET_USER_RSP     16
 #define CPU_OFFSET_CURRENT      24
+#define CPU_OFFSET_NEED_RESCHED 32
 
 #ifndef __ASSEMBLY__
 #include <kernel/spinlock.h>
@@ -32,8 +33,8 @@ struct cpu {
     uint64_t kernel_stack;     /* offset 8: top of the current thread's stack */
     uint64_t user_rsp;         /* offset 16: scratch for the syscall entry */
     struct thread *current;    /* offset 24 */
+    bool need_resched;         /* offset 32: switch before returning to user mode */
     unsigned id;
-    bool need_resched;
     struct thread *idle;
     struct run_queue rq;
     struct thread *sleepers;   /* by wake-up time; under rq.lock */
@@ -45,6 +46,7 @@ _Static_assert(offsetof(struct cpu, self) == CPU_OFFSET_SELF, "cpu layout");
 _Static_assert(offsetof(struct cpu, kernel_stack) == CPU_OFFSET_KERNEL_STACK, "cpu layout");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFFSET_USER_RSP, "cpu layout");
 _Static_assert(offsetof(struct cpu, current) == CPU_OFFSET_CURRENT, "cpu layout");
+_Static_assert(offsetof(struct cpu, need_resched) == CPU_OFFSET_NEED_RESCHED, "cpu layout");
 
 void cpu_init_local(struct cpu *c, unsigned id);
 

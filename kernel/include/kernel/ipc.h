@@ -20,6 +20,7 @@ struct endpoint;
 struct notification;
 struct reply;
 struct memobj;
+struct syscall_regs;
 
 extern spinlock_t ipc_lock;
 
@@ -48,6 +49,10 @@ struct ipc_msg {
 struct thread_ipc {
     enum ipc_state state;
     struct ipc_msg msg;              /* to send, or just received */
+    struct syscall_regs *regs;       /* while it waits in an IPC system call:
+                                        its frame, where a fast path puts a
+                                        register message directly (and then
+                                        clears this) */
     struct ipc_queue *queue;         /* the wait list it is on, if any */
     struct thread *qnext, *qprev;    /* its wait list */
     struct thread *caller;           /* whom this thread owes a reply */

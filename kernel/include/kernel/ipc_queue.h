@@ -35,4 +35,18 @@ static inline void ipc_queue_remove(struct thread *t)
     t->ipc.qnext = t->ipc.qprev = NULL;
 }
 
+/* Takes the first thread off a non-empty list. */
+static inline struct thread *ipc_queue_pop(struct ipc_queue *q)
+{
+    struct thread *t = q->head;
+    q->head = t->ipc.qnext;
+    if (q->head)
+        q->head->ipc.qprev = NULL;
+    else
+        q->tail = NULL;
+    t->ipc.queue = NULL;
+    t->ipc.qnext = NULL;
+    return t;
+}
+
 #endif

@@ -18,7 +18,20 @@ typedef struct {
 #if __STDC_HOSTED__
 static inline unsigned long spin_irq_save(void) { return 0; }
 static inline void spin_irq_restore(unsigned long flags) { (void)flags; }
+static inline void spin_irq_disable(void) {}
+static inline void spin_irq_enable(void) {}
 #else
+/* For code that knows interrupts are on (system calls enable them). */
+static inline void spin_irq_disable(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+
+static inline void spin_irq_enable(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+
 static inline unsigned long spin_irq_save(void)
 {
     unsigned long flags;

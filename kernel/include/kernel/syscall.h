@@ -26,11 +26,12 @@ typedef int64_t (*syscall_fn_t)(struct syscall_regs *r);
 ATOM_SYSCALLS(SYSCALL_DECLARE)
 #undef SYSCALL_DECLARE
 
-/* Runs system call `nr` for the current thread (the arch entry calls
- * it), then ends the thread if it was killed or switches if something
- * more urgent is ready; returns the value for the caller's rax: >= 0, or
- * a negated ATOM_E* error. */
-int64_t syscall_dispatch(uint64_t nr, struct syscall_regs *r);
+/* The handlers by number, for the arch entry, which checks the number
+ * against syscall_count, calls the handler (its result, >= 0 or a negated
+ * ATOM_E* error, goes to the caller's rax) and then, if the thread was
+ * killed or something more urgent is ready, thread_user_return(). */
+extern const syscall_fn_t syscall_table[];
+extern const uint64_t syscall_count;
 
 /* Whether a handle argument fits the ABI's 32-bit handles (else the
  * call answers ATOM_EBADF). */

@@ -9,11 +9,16 @@
 #ifndef KERNEL_THREAD_H
 #define KERNEL_THREAD_H
 
+/* Read by the system-call exit (syscall.S); checked below. */
+#define THREAD_OFFSET_KILL_PENDING 128
+
+#ifndef __ASSEMBLY__
 #include <kernel/cap.h>
 #include <kernel/cpu.h>
 #include <kernel/ipc.h>
 #include <kernel/spinlock.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define THREAD_PRIORITY_DEFAULT 16
@@ -29,7 +34,6 @@ enum thread_state {
 };
 
 struct process;
-struct vm_space;
 struct wait_queue;
 
 struct thread {
@@ -59,13 +63,17 @@ struct thread {
     int exit_code;
     struct wait_queue *joiners;
     struct process *process;    /* NULL for kernel threads */
-    struct vm_space *vm;        /* its process's page tables (NULL: kernel thread) */
+    uint64_t vm_root;           /* its process's page tables, vm_space_root()
+                                   (0: a kernel thread, which runs in any) */
     void *user_start;           /* a user thread's start state, until it runs */
     struct thread *process_next; /* the process's thread list */
     struct thread *dead_next;   /* reaper list */
     uint64_t ticks;             /* timer ticks spent running */
     struct thread_ipc ipc;
 };
+
+_Static_assert(offsetof(struct thread, kill_pending) == THREAD_OFFSET_KILL_PENDING,
+               "thread layout");
 
 struct wait_queue {
     spinlock_t lock;
@@ -162,4 +170,5 @@ struct sched_stats {
 };
 void sched_stats(struct sched_stats *out);
 
+#endif /* __ASSEMBLY__ */
 #endif

@@ -53,6 +53,9 @@ void vm_space_destroy(struct vm_space *space);
 /* ...or, for a space that owns them (a process's), frees those too. */
 void vm_space_destroy_with_frames(struct vm_space *space);
 void vm_space_switch(struct vm_space *space);
+/* What arch_space_switch() loads for the space: fixed for its life, so
+ * threads keep it for their switches. */
+uint64_t vm_space_root(const struct vm_space *space);
 
 /* Maps `pages` pages at va to the physical frames starting at pa. */
 int vm_map(struct vm_space *space, uint64_t va, uint64_t pa, size_t pages,
