@@ -170,6 +170,24 @@ def debug_boot(name, iso):
     return Boot(proc.returncode, "atom \n" + out, timed_out, time.monotonic() - start)
 
 
+def bench_boot(name, iso):
+    """`make bench` as a person runs it: scripts/bench.py boots the ISO's
+    benchmark mode under -icount.  Its output is the 'serial'; the figures
+    are checked for presence only (targets are not tests)."""
+    start = time.monotonic()
+    try:
+        run = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench.py"), iso],
+                             capture_output=True, text=True, timeout=BIOS_TIMEOUT * 4)
+        out, status, timed_out = run.stdout + run.stderr, run.returncode, False
+    except subprocess.TimeoutExpired as e:
+        out, status, timed_out = str(e.stdout or ""), None, True
+    return Boot(status, "atom \n" + out, timed_out, time.monotonic() - start)
+
+
+BENCH_FIGURES = ["null_syscall", "yield_alone", "ipc_call_reply_round_trip",
+                 "notify_signal_wait", "cap_duplicate_delete", "map_unmap_page"]
+
+
 class Case:
     def __init__(self, name, checks, iso=None, runner=None, **boot_args):
         self.name = name
@@ -322,6 +340,9 @@ def cases(iso, initrd):
         # make debug: the gdb script connects and stops at kernel_main.
         Case("gdb-script", [matches(r"Breakpoint 1, kernel_main \(magic=920085129"),
              has("kernel_main in section .text")], runner=debug_boot),
+        # make bench: every figure, as a machine-readable line.
+        Case("bench", [exits(0)] + [matches(rf"^bench {n} \d+ guest_instructions$")
+                                    for n in BENCH_FIGURES], runner=bench_boot),
     ]
 
 
