@@ -13,6 +13,7 @@
  * test harness alike.
  */
 #include <arch/layout.h>
+#include <atom/memory.h>
 #include <kernel/acpi.h>
 #include <kernel/arch.h>
 #include <kernel/cmdline.h>
@@ -283,11 +284,34 @@ static void manifest_report(void *ctx, const char *fmt, ...)
 }
 
 /* Makes the capability for one manifest entry; E_OK or why not. */
+/* A read-only copy of the initrd in a memory object of its own, zero
+ * after the archive: the module's last page may hold other boot data. */
+static int initrd_memobj(const void *initrd, size_t size, struct kobject **obj)
+{
+    struct memobj *m;
+    uint64_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (!initrd || pages == 0)
+        return E_INVAL;
+    if (pages > ATOM_MEM_MAX_PAGES)
+        return E_RANGE;
+    int err = memobj_create_anon(pages, &m);
+    if (err != E_OK)
+        return err;
+    for (uint64_t i = 0; i < pages; i++) {
+        size_t n = size - i * PAGE_SIZE < PAGE_SIZE ? size - i * PAGE_SIZE : PAGE_SIZE;
+        memcpy(phys_to_virt(memobj_frame(m, i)), (const char *)initrd + i * PAGE_SIZE, n);
+    }
+    *obj = &m->obj;
+    return E_OK;
+}
+
 static int manifest_capability(const struct manifest_entry *e, const struct acpi_info *acpi_view,
-                               struct kobject **obj, char *what, size_t size)
+                               const void *initrd, size_t initrd_size,
+                               struct kobject **obj, uint32_t *rights, char *what, size_t size)
 {
     uint32_t gsi;
     unsigned flags;
+    *rights = ATOM_RIGHTS_ALL;
     switch (e->kind) {
     case MANIFEST_IRQ:
         fmt_snprintf(what, size, "irq %u", e->a);
@@ -312,6 +336,10 @@ static int manifest_capability(const struct manifest_entry *e, const struct acpi
             *obj = &m->obj;
         return err;
     }
+    case MANIFEST_INITRD:
+        fmt_snprintf(what, size, "initrd (%zu bytes, read-only)", initrd_size);
+        *rights = ATOM_RIGHTS_ALL & ~ATOM_RIGHT_WRITE;
+        return initrd_memobj(initrd, initrd_size, obj);
     }
     return E_INVAL;
 }
@@ -340,9 +368,11 @@ static void give_devices(struct process *init, const void *initrd, size_t initrd
             continue;
         }
         int handle = -1;
-        int err = manifest_capability(&entries[i], acpi_view, &obj, what, sizeof(what));
+        uint32_t rights;
+        int err = manifest_capability(&entries[i], acpi_view, initrd, initrd_size, &obj, &rights,
+                                      what, sizeof(what));
         if (err == E_OK) {
-            err = cap_insert_root(init->cspace, obj, ATOM_RIGHTS_ALL, 0, &handle);
+            err = cap_insert_root(init->cspace, obj, rights, 0, &handle);
             kobject_put(obj);
         }
         if (err == E_OK)
@@ -353,11 +383,16 @@ static void give_devices(struct process *init, const void *initrd, size_t initrd
     }
 }
 
-/* The first user program: bin/init from the initrd, with its devices. */
+/* The first user program: bin/init from the initrd, with its devices.
+ * `init.conf=PATH` on the command line becomes its argument: the
+ * configuration to run instead of /etc/init.conf. */
 static void start_init(const void *initrd, size_t initrd_size, const struct acpi_info *acpi_view)
 {
-    static const char *const argv[] = { "init", NULL };
+    static char conf[128];
+    const char *argv[] = { "init", NULL, NULL };
     static const char *const envp[] = { "PATH=/bin", NULL };
+    if (cmdline_get(kernel_cmdline, "init.conf", conf, sizeof(conf)) > 0)
+        argv[1] = conf;
     struct ustar_entry e;
     int err;
     if (!initrd || !ustar_find(initrd, initrd_size, "bin/init", &e)) {

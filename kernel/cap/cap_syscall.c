@@ -9,6 +9,7 @@
 #include <atom/syscall.h>
 #include <kernel/cap.h>
 #include <kernel/error.h>
+#include <kernel/memory.h>
 #include <kernel/process.h>
 #include <kernel/syscall.h>
 #include <kernel/usercopy.h>
@@ -57,6 +58,12 @@ int64_t sys_cap_inspect(struct syscall_regs *r)
         return -ATOM_EBADF;
     struct atom_cap_info info;
     int err = cap_inspect(process_current()->cspace, (int)r->arg[0], &info);
+    struct kobject *obj;
+    if (err == E_OK && info.type == ATOM_OBJ_MEMORY &&
+        syscall_cap(r->arg[0], ATOM_OBJ_MEMORY, 0, &obj, NULL) == E_OK) {
+        info.size = memobj_pages(memobj_of(obj));
+        kobject_put(obj);
+    }
     if (err == E_OK)
         err = copy_to_user(r->arg[1], &info, sizeof(info));
     return syscall_error(err);

@@ -389,7 +389,7 @@ int cap_inspect(struct cspace *cs, int handle, struct atom_cap_info *out)
     spin_lock(&cs->lock);
     struct cap *c = slot_get(cs, handle);
     if (c)
-        *out = (struct atom_cap_info){ c->type, c->rights, c->badge };
+        *out = (struct atom_cap_info){ c->type, c->rights, c->badge, 0 };
     spin_unlock(&cs->lock);
     return c ? E_OK : E_BADHANDLE;
 }

@@ -41,8 +41,7 @@ static bool word_is(const char *w, size_t n, const char *s)
     return n == strlen(s) && memcmp(w, s, n) == 0;
 }
 
-/* A decimal or 0x-hex number up to `max`. */
-static bool number(const char *w, size_t n, uint32_t max, uint32_t *out)
+bool manifest_number(const char *w, size_t n, uint32_t max, uint32_t *out)
 {
     unsigned base = 10;
     if (n > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X')) {
@@ -85,21 +84,23 @@ static const char *parse_line(struct cursor *c, struct manifest_entry *e)
     if (word_is(w, n, "irq")) {
         na = word(c, &a);
         e->kind = MANIFEST_IRQ;
-        if (!na || !number(a, na, ISA_IRQS - 1, &e->a))
+        if (!na || !manifest_number(a, na, ISA_IRQS - 1, &e->a))
             return "irq needs a line number from 0 to 15";
     } else if (word_is(w, n, "ioport")) {
         na = word(c, &a);
         nb = word(c, &b);
         e->kind = MANIFEST_IOPORT;
-        if (!na || !nb || !number(a, na, PORT_SPACE - 1, &e->a) ||
-            !number(b, nb, PORT_SPACE, &e->b))
+        if (!na || !nb || !manifest_number(a, na, PORT_SPACE - 1, &e->a) ||
+            !manifest_number(b, nb, PORT_SPACE, &e->b))
             return "ioport needs a base and a count";
         if (e->b == 0 || e->a + e->b > PORT_SPACE)
             return "ioport range is empty or runs past port 0xffff";
     } else if (word_is(w, n, "framebuffer")) {
         e->kind = MANIFEST_FRAMEBUFFER;
+    } else if (word_is(w, n, "initrd")) {
+        e->kind = MANIFEST_INITRD;
     } else {
-        return "unknown entry (irq, ioport, framebuffer)";
+        return "unknown entry (irq, ioport, framebuffer, initrd)";
     }
     if (word(c, &extra))
         return "unexpected text after the entry";

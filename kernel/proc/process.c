@@ -228,6 +228,8 @@ struct process *process_spawn(const char *name, const void *elf, size_t size,
 
 /* Tears down what a process without threads no longer needs.  Called
  * once, when it becomes DEAD. */
+static void log_line_flush(struct process *p);
+
 static void process_teardown(struct process *p)
 {
     spin_lock(&p->lock);
@@ -237,6 +239,9 @@ static void process_teardown(struct process *p)
     p->aspace = NULL;
     spin_unlock(&p->lock);
     kobject_get(&p->obj); /* until the waiters are woken */
+    spin_lock(&p->out_lock);
+    log_line_flush(p); /* what it wrote last, without a newline */
+    spin_unlock(&p->out_lock);
     cspace_destroy(cs);
     if (as)
         kobject_put(&as->obj);
@@ -497,19 +502,24 @@ int64_t sys_process_kill(struct syscall_regs *r)
     return syscall_error(err);
 }
 
+/* out_lock held. */
+static void log_line_flush(struct process *p)
+{
+    if (p->out_len)
+        log_info("%s[%d]: %.*s", p->name, p->pid, (int)p->out_len, p->out_line);
+    p->out_len = 0;
+}
+
 void process_log_output(struct process *p, const char *text, size_t len)
 {
-    const char *name = p ? p->name : "?";
-    int pid = p ? p->pid : 0;
-    while (len) {
-        size_t n = 0;
-        while (n < len && text[n] != '\n')
-            n++;
-        if (n > 0)
-            log_info("%s[%d]: %.*s", name, pid, (int)n, text);
-        if (n < len)
-            n++; /* the newline */
-        text += n;
-        len -= n;
+    if (!p)
+        return;
+    spin_lock(&p->out_lock);
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n' || p->out_len == sizeof(p->out_line))
+            log_line_flush(p);
+        if (text[i] != '\n')
+            p->out_line[p->out_len++] = text[i];
     }
+    spin_unlock(&p->out_lock);
 }

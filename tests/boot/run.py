@@ -54,7 +54,7 @@ def clean(text):
 
 
 def boot(name, iso, *, uefi=False, usb=False, entry="atom", options="",
-         vga=True, machine=None, memory="256M", wait_exit=False, extra=()):
+         vga=True, machine=None, memory="256M", wait_exit=False, wait_for=None, extra=()):
     os.makedirs(WORK, exist_ok=True)
     log = os.path.join(WORK, name + ".serial")
     if os.path.exists(log):
@@ -80,7 +80,8 @@ def boot(name, iso, *, uefi=False, usb=False, entry="atom", options="",
         if stop_at is not None and now >= stop_at:
             break
         text = read(log)
-        if stop_at is None and not wait_exit and (COMPLETE in text or "PANIC:" in text):
+        if stop_at is None and not wait_exit and ((wait_for or COMPLETE) in text or
+                                                  "PANIC:" in text):
             stop_at = now + 1.5  # let the rest, init's greeting too, arrive
         time.sleep(0.1)
     if proc.poll() is None:
@@ -248,7 +249,11 @@ def cases(iso, initrd):
                       # The boot manifest (initrd/boot.manifest) reaches init.
                       has("manifest: init gets irq 1 as handle 2"),
                       has("manifest: init gets ioport 0x64-0x64 as handle 5"),
-                      has("init[1]: init: capability 3: irq, rights 0x3f")]
+                      has("init[1]: init: capability 3: irq, rights 0x3f"),
+                      # init maps the initrd and runs /etc/init.conf.
+                      matches(r"^manifest: init gets initrd \(\d+ bytes, read-only\) as handle \d+$"),
+                      has("init[1]: init: started hello (/bin/hello)"),
+                      has("init[1]: init: hello exited with status 0")]
     return [
         # The four ways a person boots the ISO.
         Case("bios-cd", default_checks + [has("firmware BIOS"),
@@ -314,6 +319,23 @@ def cases(iso, initrd):
         Case("stack-overflow-double-faults", [exits(qemu.EXIT_FAIL),
              matches(r"^PANIC: recurse(\.\w+)*\+0x[0-9a-f]+: exception 8 \(double fault\)")],
              entry="selftest", options="selftest.crash=stack-overflow", wait_exit=True),
+        # init runs a configuration: starts programs with the capabilities
+        # their lines name, restarts a crashing service with backoff, and
+        # refuses what it cannot do.
+        Case("init-supervises", [completes,
+             has("init[1]: init: started flaky (/tests/uflaky)"),
+             has("uflaky: run 0 as flaky, 2 arguments: alpha beta; handle 2 an ioport, "
+                 "handle 3 empty"),
+             matches(r"init: flaky crashed: page fault \(vector 14\) at address 0, "
+                     r"rip 0x4[0-9a-f]+; restarting in 100 ms$"),
+             has("uflaky: run 1 as flaky"),
+             has("init: flaky exited with status 3; restarting in 200 ms"),
+             has("uflaky: run 2: staying up"),
+             has("init: hello exited with status 0"),
+             has("init: missing: no program /tests/not-there in the initrd; not started"),
+             has("init: nodev: capability 1 of line 7 is not in the boot manifest; not started"),
+             has("init: /etc/init-test.conf: line 8: the name must be")],
+             options="init.conf=/etc/init-test.conf", wait_for="uflaky: run 2: staying up"),
         Case("bad-option-warns", [completes, has("warning: cmdline: unknown loglevel 'loud'")],
              options="loglevel=loud"),
         # The machine matrix: memory from 32 MiB to 8 GiB (above 4 GiB too),

@@ -22,12 +22,13 @@ START_TEST(valid_manifest)
         "ioport 0x60 1\r\n"
         "\tioport 100 0x10\n"
         "framebuffer\n"
-        "irq 15";
+        "irq 15\n"
+        "initrd";
     struct manifest_entry e[8];
     size_t n;
     struct messages m;
     ck_assert_int_eq(parse(text, e, 8, &n, &m), E_OK);
-    ck_assert_uint_eq(n, 5);
+    ck_assert_uint_eq(n, 6);
     ck_assert_int_eq(e[0].kind, MANIFEST_IRQ);
     ck_assert_uint_eq(e[0].a, 1);
     ck_assert_uint_eq(e[0].line, 3);
@@ -38,6 +39,7 @@ START_TEST(valid_manifest)
     ck_assert_uint_eq(e[2].b, 16);
     ck_assert_int_eq(e[3].kind, MANIFEST_FRAMEBUFFER);
     ck_assert_uint_eq(e[4].a, 15);
+    ck_assert_int_eq(e[5].kind, MANIFEST_INITRD);
     ck_assert_int_eq(m.count, 0);
 }
 END_TEST
@@ -73,6 +75,7 @@ START_TEST(bad_lines_are_refused_whole)
         { "disk 1\n", "line 1: unknown entry" },
         { "irq 1\0irq 2\n", "line 1: control character" },
         { "irq 1\nirq 2\nirq 3\n", "line 3: more than 2 entries" },
+        { "initrd 1\n", "line 1: unexpected text" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct manifest_entry e[2];

@@ -21,6 +21,7 @@ Suite *suite_heap(void);
 Suite *suite_cap(void);
 Suite *suite_region(void);
 Suite *suite_manifest(void);
+Suite *suite_init_conf(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

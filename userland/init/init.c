@@ -1,15 +1,84 @@
 /*
- * init: the first user program.  For now it announces that user space is
- * up, through the C library's stdout (the kernel's debug-write system call
- * until a console server exists), lists the device capabilities the boot
- * manifest gave it, and then waits: init never exits.  Handing those
- * capabilities to servers comes with the process and VFS servers.
+ * init: the first user program, and the supervisor of every server.
+ *
+ * The kernel gives init the capabilities the boot manifest
+ * (/etc/boot.manifest) lists, from handle 2 on, among them a read-only
+ * copy of the initrd.  init
+ *
+ *   1. lists those capabilities, and matches them to the manifest's
+ *      entries (the kernel's own parser, in libspawn) by type, so that
+ *      init.conf can name them as "irq:1" or "initrd";
+ *   2. maps the initrd and checks it with the kernel's ustar validator;
+ *   3. reads its configuration, /etc/init.conf or the path given as its
+ *      first argument (format in conf.h), and starts each program in
+ *      order, with exactly the capabilities its line names: least
+ *      privilege is written down in one file;
+ *   4. waits on its supervisor endpoint, to which the kernel reports each
+ *      child's exit or fault with the badge init gave that child, and
+ *      restarts a service that ended: after 100 ms, doubling up to 5 s
+ *      while it keeps dying within 10 s of starting, with a log line each
+ *      time.
+ *
+ * Children get PATH, INIT_SERVICE (their name) and INIT_RESTARTS (how
+ * often init has restarted them) in their environment.
  */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <atom/cap.h>
+#include <atom/errors.h>
+#include <atom/ipc.h>
+#include <atom/memory.h>
 #include <atom/raw_syscall.h>
+#include <kernel/manifest.h>
+#include <kernel/ustar.h>
+
+#include "conf.h"
+#include "spawn.h"
+
+#define FIRST_HANDLE 2
+#define MAX_HANDLES 64
+#define MAX_SERVICES 32
+#define INITRD_VA 0x0000500000000000ull
+#define PAGE 4096ull
+#define MS 1000000ull
+#define BACKOFF_FIRST (100 * MS)
+#define BACKOFF_MAX (5000 * MS)
+#define STABLE_AFTER (10000 * MS)
+
+/* The archive, mapped read-only. */
+static const uint8_t *initrd;
+static size_t initrd_size;
+
+/* Each manifest entry and the handle the kernel gave for it (-1: none). */
+static struct manifest_entry manifest[MANIFEST_MAX_ENTRIES];
+static long manifest_handle[MANIFEST_MAX_ENTRIES];
+static size_t manifest_count;
+
+struct service {
+    struct conf_entry conf;
+    bool running;
+    long process, address_space;     /* while running */
+    unsigned restarts;
+    uint64_t started_ns;
+    uint64_t restart_at_ns;          /* 0: no restart due */
+    uint64_t backoff_ns;
+};
+
+static struct service services[MAX_SERVICES];
+static size_t service_count;
+static long supervisor;              /* our endpoint for the children's reports */
+
+static uint64_t now_ns(void)
+{
+    uint64_t t = 0;
+    atom_syscall1(ATOM_SYS_CLOCK_NS, (long)&t);
+    return t;
+}
 
 static const char *type_name(uint32_t type)
 {
@@ -21,24 +90,273 @@ static const char *type_name(uint32_t type)
     }
 }
 
+static bool inspect(long h, struct atom_cap_info *ci)
+{
+    return atom_syscall3(ATOM_SYS_CAP_INSPECT, h, (long)ci, 0) == 0;
+}
+
 static void list_capabilities(void)
 {
-    for (int h = 2; h < 64; h++) {
-        struct atom_cap_info ci;
-        if (atom_syscall3(ATOM_SYS_CAP_INSPECT, h, (long)&ci, 0) != 0)
-            break;
-        printf("init: capability %d: %s, rights %#x\n", h, type_name(ci.type),
+    struct atom_cap_info ci;
+    for (long h = FIRST_HANDLE; h < MAX_HANDLES && inspect(h, &ci); h++)
+        printf("init: capability %ld: %s, rights %#x\n", h, type_name(ci.type),
                (unsigned)ci.rights);
+}
+
+/* What a manifest entry's capability looks like: the kernel skips an
+ * entry it cannot give (no framebuffer, say), so the handles are matched
+ * in order by type, and the initrd is the memory without WRITE. */
+static bool entry_matches(const struct manifest_entry *e, const struct atom_cap_info *ci)
+{
+    switch (e->kind) {
+    case MANIFEST_IRQ: return ci->type == ATOM_OBJ_IRQ;
+    case MANIFEST_IOPORT: return ci->type == ATOM_OBJ_IOPORT;
+    case MANIFEST_FRAMEBUFFER:
+        return ci->type == ATOM_OBJ_MEMORY && (ci->rights & ATOM_RIGHT_WRITE);
+    case MANIFEST_INITRD:
+        return ci->type == ATOM_OBJ_MEMORY && !(ci->rights & ATOM_RIGHT_WRITE);
+    }
+    return false;
+}
+
+/* Reports from the kernel's parsers, after the prefix given as ctx. */
+static void report(void *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs((const char *)ctx, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+/* Finds and maps the initrd (its size comes from CAP_INSPECT). */
+static bool map_initrd(void)
+{
+    struct atom_cap_info ci;
+    for (long h = FIRST_HANDLE; h < MAX_HANDLES && inspect(h, &ci); h++) {
+        if (ci.type != ATOM_OBJ_MEMORY || (ci.rights & ATOM_RIGHT_WRITE) || ci.size == 0)
+            continue;
+        long r = atom_syscall6(ATOM_SYS_MEM_MAP, 1, h, (long)INITRD_VA, 0, (long)ci.size,
+                               ATOM_PROT_READ);
+        if (r < 0) {
+            fprintf(stderr, "init: cannot map the initrd (error %ld)\n", -r);
+            return false;
+        }
+        initrd = (const uint8_t *)(uintptr_t)INITRD_VA;
+        initrd_size = ci.size * PAGE;
+        struct ustar_stats st;
+        if (ustar_validate(initrd, initrd_size, "initrd", &st, report, "init: ") != 0)
+            return false;
+        printf("init: initrd: %zu files, %zu directories\n", st.files, st.dirs);
+        return true;
+    }
+    fprintf(stderr, "init: no initrd capability (the boot manifest needs an 'initrd' line)\n");
+    return false;
+}
+
+/* A file of the initrd by absolute path. */
+static bool initrd_file(const char *path, struct ustar_entry *e)
+{
+    return initrd && path[0] == '/' && ustar_find(initrd, initrd_size, path + 1, e);
+}
+
+static void read_manifest(void)
+{
+    struct ustar_entry e;
+    if (!initrd_file("/etc/boot.manifest", &e) ||
+        manifest_parse((const char *)e.data, e.size, manifest, MANIFEST_MAX_ENTRIES,
+                       &manifest_count, report, "init: boot manifest: ") != 0) {
+        manifest_count = 0;
+        return;
+    }
+    long h = FIRST_HANDLE;
+    struct atom_cap_info ci;
+    for (size_t i = 0; i < manifest_count; i++) {
+        manifest_handle[i] = -1;
+        if (h < MAX_HANDLES && inspect(h, &ci) && entry_matches(&manifest[i], &ci))
+            manifest_handle[i] = h++;
+    }
+}
+
+/* The handle for what a configuration line asks for, or -1. */
+static long handle_for(const struct conf_cap *c)
+{
+    for (size_t i = 0; i < manifest_count; i++) {
+        const struct manifest_entry *e = &manifest[i];
+        bool same = (c->kind == CONF_CAP_IRQ && e->kind == MANIFEST_IRQ && e->a == c->value) ||
+                    (c->kind == CONF_CAP_IOPORT && e->kind == MANIFEST_IOPORT &&
+                     e->a == c->value) ||
+                    (c->kind == CONF_CAP_FRAMEBUFFER && e->kind == MANIFEST_FRAMEBUFFER) ||
+                    (c->kind == CONF_CAP_INITRD && e->kind == MANIFEST_INITRD);
+        if (same)
+            return manifest_handle[i];
+    }
+    return -1;
+}
+
+static void report_conf(void *ctx, unsigned line, const char *problem)
+{
+    fprintf(stderr, "init: %s: line %u: %s; skipped\n", (const char *)ctx, line, problem);
+}
+
+static void read_conf(const char *path)
+{
+    static struct conf_entry entries[MAX_SERVICES];
+    struct ustar_entry e;
+    if (!initrd_file(path, &e)) {
+        fprintf(stderr, "init: no %s in the initrd; nothing to start\n", path);
+        return;
+    }
+    service_count = conf_parse((const char *)e.data, e.size, entries, MAX_SERVICES, report_conf,
+                               (void *)path);
+    for (size_t i = 0; i < service_count; i++)
+        services[i].conf = entries[i];
+}
+
+static void start(struct service *s)
+{
+    const struct conf_entry *c = &s->conf;
+    long grants[CONF_MAX_CAPS];
+    for (size_t i = 0; i < c->cap_count; i++) {
+        grants[i] = handle_for(&c->caps[i]);
+        if (grants[i] < 0) {
+            fprintf(stderr, "init: %s: capability %zu of line %u is not in the boot manifest; "
+                    "not started\n", c->name, i + 1, c->line);
+            return;
+        }
+    }
+    struct ustar_entry file;
+    if (!initrd_file(c->program, &file)) {
+        fprintf(stderr, "init: %s: no program %s in the initrd; not started\n", c->name,
+                c->program);
+        return;
+    }
+    const char *argv[CONF_MAX_ARGS + 2];
+    argv[0] = c->program;
+    for (size_t i = 0; i < c->arg_count; i++)
+        argv[i + 1] = c->args[i];
+    argv[c->arg_count + 1] = NULL;
+    char name_env[16 + CONF_NAME_MAX], restarts_env[32];
+    snprintf(name_env, sizeof(name_env), "INIT_SERVICE=%s", c->name);
+    snprintf(restarts_env, sizeof(restarts_env), "INIT_RESTARTS=%u", s->restarts);
+    const char *envp[] = { "PATH=/bin", name_env, restarts_env, NULL };
+
+    /* The kernel's reports about this child carry its index as badge. */
+    long badged = atom_syscall6(ATOM_SYS_CAP_DUPLICATE, supervisor, ATOM_RIGHT_WRITE,
+                                (long)(s - services) + 1, ATOM_DUP_SET_BADGE, 0, 0);
+    if (badged < 0) {
+        fprintf(stderr, "init: %s: no capability for its supervisor (error %ld)\n", c->name,
+                -badged);
+        return;
+    }
+    struct spawn_request req = {
+        .name = c->name, .elf = file.data, .elf_size = file.size,
+        .argv = argv, .envp = envp, .supervisor = badged,
+        .grants = grants, .grant_count = c->cap_count, .priority = ATOM_PRIORITY_DEFAULT,
+    };
+    struct spawn_result res;
+    int err = spawn(&req, &res);
+    atom_syscall1(ATOM_SYS_CAP_DELETE, badged); /* the process keeps its own */
+    if (err < 0) {
+        fprintf(stderr, "init: %s: cannot start %s (error %d)\n", c->name, c->program, -err);
+        return;
+    }
+    s->running = true;
+    s->process = res.process;
+    s->address_space = res.address_space;
+    s->started_ns = now_ns();
+    printf("init: started %s (%s)\n", c->name, c->program);
+}
+
+static const char *vector_name(uint64_t v)
+{
+    switch (v) {
+    case 0: return "divide error";
+    case 6: return "invalid opcode";
+    case 13: return "general protection";
+    case 14: return "page fault";
+    default: return "exception";
+    }
+}
+
+/* A report from the kernel: child `s` has ended. */
+static void ended(struct service *s, const struct atom_msg *m)
+{
+    const struct conf_entry *c = &s->conf;
+    char how[128];
+    if (ATOM_MSG_LABEL(m->info) == ATOM_MSG_LABEL_FAULT)
+        snprintf(how, sizeof(how), "crashed: %s (vector %llu) at address %#llx, rip %#llx",
+                 vector_name(m->w[0]), (unsigned long long)m->w[0],
+                 (unsigned long long)m->w[2], (unsigned long long)m->w[3]);
+    else
+        snprintf(how, sizeof(how), "exited with status %lld", (long long)m->w[0]);
+    s->running = false;
+    atom_syscall1(ATOM_SYS_CAP_DELETE, s->process);
+    atom_syscall1(ATOM_SYS_CAP_DELETE, s->address_space);
+    if (c->kind == CONF_ONCE) {
+        printf("init: %s %s\n", c->name, how);
+        return;
+    }
+    uint64_t now = now_ns();
+    if (now - s->started_ns >= STABLE_AFTER || s->backoff_ns == 0)
+        s->backoff_ns = BACKOFF_FIRST;
+    else if (s->backoff_ns < BACKOFF_MAX)
+        s->backoff_ns = s->backoff_ns * 2 < BACKOFF_MAX ? s->backoff_ns * 2 : BACKOFF_MAX;
+    s->restart_at_ns = now + s->backoff_ns;
+    printf("init: %s %s; restarting in %llu ms\n", c->name, how,
+           (unsigned long long)(s->backoff_ns / MS));
+}
+
+static void supervise(void)
+{
+    for (;;) {
+        uint64_t now = now_ns(), next = 0;
+        for (size_t i = 0; i < service_count; i++) {
+            struct service *s = &services[i];
+            if (!s->restart_at_ns)
+                continue;
+            if (s->restart_at_ns <= now) {
+                s->restart_at_ns = 0;
+                s->restarts++;
+                start(s);
+            } else if (!next || s->restart_at_ns < next) {
+                next = s->restart_at_ns;
+            }
+        }
+        struct atom_msg m = { 0 };
+        long r = atom_ipc(ATOM_SYS_IPC_RECV, supervisor, &m,
+                          next ? next - now : ATOM_TIMEOUT_FOREVER);
+        if (r == -ATOM_ETIMEDOUT)
+            continue;
+        uint32_t label = ATOM_MSG_LABEL(m.info);
+        if (r < 0 || (label != ATOM_MSG_LABEL_EXIT && label != ATOM_MSG_LABEL_FAULT) ||
+            m.badge == 0 || m.badge > service_count || !services[m.badge - 1].running) {
+            fprintf(stderr, "init: unexpected message (%ld, label %#x, badge %llu)\n", r,
+                    (unsigned)label, (unsigned long long)m.badge);
+            continue;
+        }
+        ended(&services[m.badge - 1], &m);
     }
 }
 
 int main(int argc, char **argv)
 {
-    printf("init: Atom user space is up (pid %d, %d argument%s)\n", (int)getpid(),
-           argc, argc == 1 ? "" : "s");
+    printf("init: Atom user space is up (pid %d, %d argument%s)\n", (int)getpid(), argc,
+           argc == 1 ? "" : "s");
     for (int i = 0; i < argc; i++)
         printf("init: argv[%d] = %s\n", i, argv[i]);
     list_capabilities();
+    const char *conf = argc > 1 ? argv[1] : "/etc/init.conf";
+    supervisor = atom_syscall0(ATOM_SYS_ENDPOINT_CREATE);
+    if (supervisor >= 0 && map_initrd()) {
+        read_manifest();
+        read_conf(conf);
+        for (size_t i = 0; i < service_count; i++)
+            start(&services[i]);
+        supervise();
+    }
+    fprintf(stderr, "init: nothing to supervise; idle\n");
     for (;;)
         atom_syscall1(ATOM_SYS_SLEEP_NS, 1000000000L);
 }

@@ -7,11 +7,14 @@
  *   irq N            ISA interrupt line N (0-15)
  *   ioport BASE N    I/O ports BASE .. BASE+N-1
  *   framebuffer      the boot framebuffer's memory (write-combining)
+ *   initrd           a read-only copy of the initrd archive itself, zero
+ *                    after its end (for the servers that read files)
  * Numbers are decimal or 0x-hex.  The capabilities land in init's table
  * from handle 2 on, in manifest order. */
 #ifndef KERNEL_MANIFEST_H
 #define KERNEL_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +24,7 @@ enum manifest_kind {
     MANIFEST_IRQ,
     MANIFEST_IOPORT,
     MANIFEST_FRAMEBUFFER,
+    MANIFEST_INITRD,
 };
 
 struct manifest_entry {
@@ -35,6 +39,10 @@ typedef void (*manifest_report_t)(void *ctx, const char *fmt, ...)
 /* Parses the whole text; every line must be valid.  Returns E_OK with
  * *count entries, or E_INVAL after reporting the first bad line (and
  * then *count is 0). */
+/* A decimal or 0x-hex number of `n` characters, at most `max` (also used
+ * by init's configuration parser). */
+bool manifest_number(const char *w, size_t n, uint32_t max, uint32_t *out);
+
 int manifest_parse(const char *text, size_t len, struct manifest_entry *out, size_t max,
                    size_t *count, manifest_report_t report, void *ctx);
 

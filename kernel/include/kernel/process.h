@@ -33,6 +33,8 @@ enum process_state {
 struct aspace;
 struct endpoint;
 
+#define PROCESS_LOG_LINE 160
+
 struct process {
     struct kobject obj;
     int pid;
@@ -50,6 +52,9 @@ struct process {
     struct wait_queue ended;    /* kernel waiters (process_wait) */
     uint64_t entry;
     uint64_t initial_sp;
+    char out_line[PROCESS_LOG_LINE]; /* debug output not yet ended by a newline */
+    size_t out_len;                  /* under out_lock */
+    spinlock_t out_lock;
 };
 
 static inline struct process *process_of(struct kobject *obj)
@@ -99,7 +104,9 @@ void process_thread_ended(struct process *p, struct thread *t);
 
 struct process *process_current(void);
 
-/* Writes a process's debug output to the kernel log, line by line. */
+/* Writes a process's debug output to the kernel log, a line at a time:
+ * the text of several writes joins into one line until a newline, a
+ * full line (PROCESS_LOG_LINE bytes) or the process's end. */
 void process_log_output(struct process *p, const char *text, size_t len);
 
 #endif

@@ -48,7 +48,7 @@ static long del(long h)
 
 static struct atom_cap_info inspect(long h, long *result)
 {
-    struct atom_cap_info ci = { 0, 0, 0 };
+    struct atom_cap_info ci = { 0, 0, 0, 0 };
     *result = atom_syscall3(ATOM_SYS_CAP_INSPECT, h, (long)&ci, 0);
     return ci;
 }
@@ -74,6 +74,7 @@ static void test_duplicate_and_inspect(void)
     EXPECT(ci.type, ATOM_OBJ_ENDPOINT);
     EXPECT(ci.rights, ALL);
     EXPECT(ci.badge, 0);
+    EXPECT(ci.size, 0); /* only memory objects have a size */
 
     long ro = dup(ep, ATOM_RIGHT_READ | ATOM_RIGHT_DUPLICATE);
     EXPECT(ro >= 0, 1);
@@ -191,6 +192,8 @@ static void test_rights(void)
     EXPECT(mem >= 0, 1);
     long mem_nomap = dup(mem, ALL & ~ATOM_RIGHT_MAP);
     long mem_ro = dup(mem, ATOM_RIGHT_READ | ATOM_RIGHT_MAP);
+    long inspected;
+    EXPECT(inspect(mem_ro, &inspected).size, 2); /* the object's pages, whatever the rights */
     long as_ro = dup(1, ALL & ~ATOM_RIGHT_WRITE);
     const long va = 0x500000000000;
     EXPECT(atom_syscall6(ATOM_SYS_MEM_MAP, 1, mem_nomap, va, 0, 1, ATOM_PROT_READ), -ATOM_EPERM);

@@ -44,11 +44,13 @@ struct atom_cap_info {
     uint32_t type;    /* ATOM_OBJ_* */
     uint32_t rights;  /* ATOM_RIGHT_* */
     uint64_t badge;
+    uint64_t size;    /* a memory object's size in pages; 0 for other types */
 };
 
-_Static_assert(sizeof(struct atom_cap_info) == 16, "atom_cap_info layout");
+_Static_assert(sizeof(struct atom_cap_info) == 24, "atom_cap_info layout");
 _Static_assert(__builtin_offsetof(struct atom_cap_info, type) == 0, "atom_cap_info.type");
 _Static_assert(__builtin_offsetof(struct atom_cap_info, rights) == 4, "atom_cap_info.rights");
 _Static_assert(__builtin_offsetof(struct atom_cap_info, badge) == 8, "atom_cap_info.badge");
+_Static_assert(__builtin_offsetof(struct atom_cap_info, size) == 16, "atom_cap_info.size");
 
 #endif

@@ -1,0 +1,55 @@
+/* init's configuration, /etc/init.conf (conf.c): which programs init
+ * starts, in order, with which of its device capabilities, and whether it
+ * restarts them.  One entry per line, '#' starts a comment:
+ *
+ *   service NAME PROGRAM [CAP ...] [-- ARG ...]   restarted whenever it ends
+ *   once    NAME PROGRAM [CAP ...] [-- ARG ...]   run once, not restarted
+ *
+ * NAME: 1-31 of [a-z0-9_-], unique.  PROGRAM: an absolute path.  CAP is
+ * what the program gets from the boot manifest's capabilities, landing
+ * in its table from handle 2 in the order written: irq:N, ioport:BASE (the
+ * manifest's range starting there), framebuffer, initrd.  ARGs follow the
+ * program name in its argv.  A bad line is reported and skipped; the
+ * others still run.  Pure C, so the host unit tests build it too. */
+#ifndef INIT_CONF_H
+#define INIT_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONF_NAME_MAX  32
+#define CONF_PATH_MAX  128
+#define CONF_MAX_CAPS  8
+#define CONF_MAX_ARGS  16
+#define CONF_ARGS_BYTES 256
+
+enum conf_kind { CONF_SERVICE, CONF_ONCE };
+
+enum conf_cap_kind { CONF_CAP_IRQ, CONF_CAP_IOPORT, CONF_CAP_FRAMEBUFFER, CONF_CAP_INITRD };
+
+struct conf_cap {
+    enum conf_cap_kind kind;
+    uint32_t value;                 /* irq: the line; ioport: the base */
+};
+
+struct conf_entry {
+    enum conf_kind kind;
+    unsigned line;
+    char name[CONF_NAME_MAX];
+    char program[CONF_PATH_MAX];
+    struct conf_cap caps[CONF_MAX_CAPS];
+    size_t cap_count;
+    const char *args[CONF_MAX_ARGS]; /* into arg_text */
+    size_t arg_count;
+    char arg_text[CONF_ARGS_BYTES];
+};
+
+typedef void (*conf_report_t)(void *ctx, unsigned line, const char *problem);
+
+/* Parses `len` bytes of text into at most `max` entries and returns how
+ * many it filled; each bad line is reported (with its number) and
+ * skipped, as are entries beyond `max`. */
+size_t conf_parse(const char *text, size_t len, struct conf_entry *out, size_t max,
+                  conf_report_t report, void *ctx);
+
+#endif
