@@ -1,14 +1,12 @@
 /*
  * System-call layer under newlib.
  *
- * The kernel offers few system calls so far (<atom/syscall.h>): exit,
- * debug output, yield, sleep, a clock and the process ID.  write() to
- * standard output or error, _exit(), getpid() and isatty() use them; the
- * rest fail with errno = ENOSYS until the servers behind them exist (files,
- * processes), except:
- *
- *  - sbrk hands out a fixed heap reserved in .bss, so malloc works, until
- *    the memory system calls arrive.
+ * _exit(), getpid(), isatty() and sbrk() use the kernel's system calls
+ * (<atom/syscall.h>) directly: sbrk maps memory objects as the heap grows
+ * (up to 4 GiB), so malloc works.  write() to standard output or error
+ * goes to the kernel log through debug-write until a console server
+ * exists.  The calls that the file and process servers will answer fail
+ * with errno = ENOSYS until those servers exist.
  *
  * newlib for x86_64-elf is built with MISSING_SYSCALL_NAMES: its reentrant
  * wrappers (_read_r, ...) call the plain POSIX names defined here, and
@@ -31,6 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atom/memory.h>
+
 #include "atom_syscall.h"
 
 /* newlib's _r wrappers read this global, not the errno macro. */
@@ -39,11 +39,39 @@ extern int errno;
 
 #define ATOM_WEAK __attribute__((weak))
 
-/* Size of the static sbrk heap: 1 MiB of .bss, mapped by the loader. */
-#define HEAP_SIZE (1024 * 1024)
+/* The heap: from HEAP_BASE up, far from the program, the stacks and the
+ * IPC buffers.  sbrk maps fresh memory objects (zeroed pages) as the break
+ * passes the end of what is mapped, at least HEAP_GROW_PAGES at a time; a
+ * shrinking break keeps its pages for the next growth. */
+#define HEAP_BASE       0x0000100000000000ull
+#define HEAP_LIMIT      (1ull << 32)            /* 4 GiB of address space */
+#define HEAP_GROW_PAGES 16ull
+#define PAGE_SIZE       4096ull
 
-static unsigned char heap[HEAP_SIZE] __attribute__((aligned(16)));
-static size_t heap_used;
+static uint64_t heap_break, heap_mapped; /* offsets from HEAP_BASE */
+
+static int heap_map(uint64_t end)
+{
+	while (heap_mapped < end) {
+		uint64_t pages = (end - heap_mapped + PAGE_SIZE - 1) / PAGE_SIZE;
+		if (pages < HEAP_GROW_PAGES)
+			pages = HEAP_GROW_PAGES;
+		if (pages > ATOM_MEM_MAX_PAGES)
+			pages = ATOM_MEM_MAX_PAGES;
+		if (pages > (HEAP_LIMIT - heap_mapped) / PAGE_SIZE)
+			pages = (HEAP_LIMIT - heap_mapped) / PAGE_SIZE;
+		long mem = atom_syscall3(ATOM_SYS_MEM_CREATE, (long)pages, 0, 0);
+		if (mem < 0)
+			return ENOMEM;
+		long r = atom_syscall6(ATOM_SYS_MEM_MAP, 1, mem, (long)(HEAP_BASE + heap_mapped), 0,
+				       (long)pages, ATOM_PROT_READ | ATOM_PROT_WRITE);
+		atom_syscall1(ATOM_SYS_CAP_DELETE, mem); /* the mapping keeps it */
+		if (r < 0)
+			return ENOMEM;
+		heap_mapped += pages * PAGE_SIZE;
+	}
+	return 0;
+}
 
 static int fail(int error)
 {
@@ -54,25 +82,31 @@ static int fail(int error)
 
 ATOM_WEAK void *sbrk(ptrdiff_t increment)
 {
-	size_t old = heap_used;
+	uint64_t old = heap_break, new_break;
 
 	if (increment >= 0) {
-		if ((size_t)increment > HEAP_SIZE - old) {
+		if ((uint64_t)increment > HEAP_LIMIT - old) {
 			fail(ENOMEM);
 			return (void *)-1;
 		}
-		heap_used = old + (size_t)increment;
+		new_break = old + (uint64_t)increment;
+		int err = heap_map(new_break);
+		if (err) {
+			fail(err);
+			return (void *)-1;
+		}
 	} else {
-		/* Negate in size_t so PTRDIFF_MIN does not overflow. */
-		size_t shrink = (size_t)0 - (size_t)increment;
+		/* Negate in uint64_t so PTRDIFF_MIN does not overflow. */
+		uint64_t shrink = (uint64_t)0 - (uint64_t)increment;
 
 		if (shrink > old) {
 			fail(ENOMEM);
 			return (void *)-1;
 		}
-		heap_used = old - shrink;
+		new_break = old - shrink;
 	}
-	return heap + old;
+	heap_break = new_break;
+	return (void *)(uintptr_t)(HEAP_BASE + old);
 }
 
 ATOM_WEAK void _exit(int status)

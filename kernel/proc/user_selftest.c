@@ -49,6 +49,15 @@ SELFTEST(user_system_calls)
     return status == 0 ? NULL : "tests/usyscalls reported failures (see its output)";
 }
 
+SELFTEST(user_c_library)
+{
+    static const char *const argv[] = { "ulibc", NULL };
+    int status = run(env, "tests/ulibc", argv);
+    if (status == NOT_STARTED)
+        return "tests/ulibc could not be started";
+    return status == 0 ? NULL : "tests/ulibc reported failures (see its output)";
+}
+
 SELFTEST(user_capability_calls_and_rights)
 {
     static const char *const argv[] = { "ucaps", NULL };
