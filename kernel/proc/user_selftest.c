@@ -40,40 +40,39 @@ static int run(const struct selftest_env *env, const char *path, const char *con
     return p ? process_wait(p) : NOT_STARTED;
 }
 
+/* Runs tests/NAME, which exits with its number of failed checks; NULL if
+ * it passed, else what went wrong. */
+static const char *run_test_program(const struct selftest_env *env, const char *name)
+{
+    static char path[64], problem[96];
+    const char *const argv[] = { name, NULL };
+    fmt_snprintf(path, sizeof(path), "tests/%s", name);
+    int status = run(env, path, argv);
+    if (status == 0)
+        return NULL;
+    fmt_snprintf(problem, sizeof(problem), status == NOT_STARTED ? "%s could not be started"
+                 : "%s reported failures (see its output)", path);
+    return problem;
+}
+
 SELFTEST(user_system_calls)
 {
-    static const char *const argv[] = { "usyscalls", NULL };
-    int status = run(env, "tests/usyscalls", argv);
-    if (status == NOT_STARTED)
-        return "tests/usyscalls could not be started";
-    return status == 0 ? NULL : "tests/usyscalls reported failures (see its output)";
+    return run_test_program(env, "usyscalls");
 }
 
 SELFTEST(user_c_library)
 {
-    static const char *const argv[] = { "ulibc", NULL };
-    int status = run(env, "tests/ulibc", argv);
-    if (status == NOT_STARTED)
-        return "tests/ulibc could not be started";
-    return status == 0 ? NULL : "tests/ulibc reported failures (see its output)";
+    return run_test_program(env, "ulibc");
 }
 
 SELFTEST(user_capability_calls_and_rights)
 {
-    static const char *const argv[] = { "ucaps", NULL };
-    int status = run(env, "tests/ucaps", argv);
-    if (status == NOT_STARTED)
-        return "tests/ucaps could not be started";
-    return status == 0 ? NULL : "tests/ucaps reported failures (see its output)";
+    return run_test_program(env, "ucaps");
 }
 
 SELFTEST(user_processes_built_from_user_space)
 {
-    static const char *const argv[] = { "uproc", NULL };
-    int status = run(env, "tests/uproc", argv);
-    if (status == NOT_STARTED)
-        return "tests/uproc could not be started";
-    return status == 0 ? NULL : "tests/uproc reported failures (see its output)";
+    return run_test_program(env, "uproc");
 }
 
 SELFTEST(user_faults_stop_only_the_faulting_process)
