@@ -243,10 +243,12 @@ static void start_acpi_and_time(void)
     int err = rtc_read(&acpi, &t);
     if (err)
         log_warn("time: no valid real-time clock (%s)", error_name(err));
-    else
+    else {
+        time_set_realtime(rtc_to_unix(&t));
         log_info("time: %04d-%02d-%02d %02d:%02d:%02d UTC (unix %lld)", t.year,
                  t.month, t.day, t.hour, t.minute, t.second,
                  (long long)rtc_to_unix(&t));
+    }
 }
 
 /* `make bench`: runs tests/ubench, whose output is the benchmark, with a
@@ -383,32 +385,50 @@ static void give_devices(struct process *init, const void *initrd, size_t initrd
     }
 }
 
-/* The first user program: bin/init from the initrd, with its devices.
- * `init.conf=PATH` on the command line becomes its argument: the
- * configuration to run instead of /etc/init.conf. */
-static void start_init(const void *initrd, size_t initrd_size, const struct acpi_info *acpi_view)
+/* bin/init from the initrd, with its devices, running the configuration
+ * `conf` (NULL: its default, /etc/init.conf).  Returns it with a
+ * reference for the caller, or NULL after logging why not. */
+static struct process *spawn_init(const void *initrd, size_t initrd_size,
+                                  const struct acpi_info *acpi_view, const char *conf)
 {
-    static char conf[128];
-    const char *argv[] = { "init", NULL, NULL };
+    const char *argv[] = { "init", conf, NULL };
     static const char *const envp[] = { "PATH=/bin", NULL };
-    if (cmdline_get(kernel_cmdline, "init.conf", conf, sizeof(conf)) > 0)
-        argv[1] = conf;
     struct ustar_entry e;
     int err;
     if (!initrd || !ustar_find(initrd, initrd_size, "bin/init", &e)) {
         log_error("init: no bin/init in the initrd; nothing to run");
-        return;
+        return NULL;
     }
     struct process *p = process_load("init", e.data, e.size, argv, envp, &err);
     if (p) {
         give_devices(p, initrd, initrd_size, acpi_view);
         err = process_start(p);
-        if (err != E_OK)
+        if (err != E_OK) {
             process_kill(p);
-        kobject_put(&p->obj); /* init runs for ever; its threads keep it */
+            kobject_put(&p->obj);
+            p = NULL;
+        }
     }
     if (err != E_OK)
         log_error("init: bin/init could not be started (%s)", error_name(err));
+    return p;
+}
+
+/* The first user program.  `init.conf=PATH` on the command line becomes
+ * its argument: the configuration to run instead of /etc/init.conf. */
+static void start_init(const void *initrd, size_t initrd_size, const struct acpi_info *acpi_view)
+{
+    static char conf[128];
+    bool given = cmdline_get(kernel_cmdline, "init.conf", conf, sizeof(conf)) > 0;
+    struct process *p = spawn_init(initrd, initrd_size, acpi_view, given ? conf : NULL);
+    if (p)
+        kobject_put(&p->obj); /* init runs for ever; its threads keep it */
+}
+
+/* For the self-tests: init running another configuration. */
+static struct process *selftest_start_init(const struct selftest_env *env, const char *conf)
+{
+    return spawn_init(env->initrd, env->initrd_size, env->acpi, conf);
 }
 
 static void kernel_main_late(void *stack_top)
@@ -432,7 +452,8 @@ static void kernel_main_late(void *stack_top)
 
     if (selftest) {
         struct selftest_env env = { &boot_info, phys_to_virt(boot_info_phys),
-                                    initrd, initrd_size, kernel_cmdline, &acpi };
+                                    initrd, initrd_size, kernel_cmdline, &acpi,
+                                    selftest_start_init };
         selftest_run_all(&env);
     }
     if (cmdline_has(kernel_cmdline, "bench"))

@@ -1,18 +1,19 @@
 /*
- * System-call layer under newlib.
+ * System-call layer under newlib: the calls the kernel answers itself.
  *
- * _exit(), getpid(), isatty() and sbrk() use the kernel's system calls
+ * _exit(), getpid() and sbrk() use the kernel's system calls
  * (<atom/syscall.h>) directly: sbrk maps memory objects as the heap grows
- * (up to 4 GiB), so malloc works.  write() to standard output or error
- * goes to the kernel log through debug-write until a console server
- * exists.  The calls that the file and process servers will answer fail
- * with errno = ENOSYS until those servers exist.
+ * (up to 4 GiB), so malloc works.  The rest of the layer talks to servers:
+ * files and descriptors to the VFS (file.c, dir.c), processes to the
+ * process server (process.c); clocks are in time.c and signals in
+ * signal.c.
  *
  * newlib for x86_64-elf is built with MISSING_SYSCALL_NAMES: its reentrant
  * wrappers (_read_r, ...) call the plain POSIX names defined here, and
  * programs may call them directly as well.  Both paths need to see the
- * error, so fail() stores it in the caller-visible errno of the current
- * reentrancy structure and in the global int errno the wrappers copy from.
+ * error, so atom_fail() stores it in the caller-visible errno of the
+ * current reentrancy structure and in the global int errno the wrappers
+ * copy from.
  *
  * All definitions are weak so that a program can supply its own, e.g. a
  * write() that talks to a debug device while bringing up a port.
@@ -31,11 +32,7 @@
 
 #include <atom/memory.h>
 
-#include "atom_syscall.h"
-
-/* newlib's _r wrappers read this global, not the errno macro. */
-#undef errno
-extern int errno;
+#include "libc_internal.h"
 
 #define ATOM_WEAK __attribute__((weak))
 
@@ -73,26 +70,19 @@ static int heap_map(uint64_t end)
 	return 0;
 }
 
-static int fail(int error)
-{
-	errno = error;
-	_REENT->_errno = error;
-	return -1;
-}
-
 ATOM_WEAK void *sbrk(ptrdiff_t increment)
 {
 	uint64_t old = heap_break, new_break;
 
 	if (increment >= 0) {
 		if ((uint64_t)increment > HEAP_LIMIT - old) {
-			fail(ENOMEM);
+			atom_fail(ENOMEM);
 			return (void *)-1;
 		}
 		new_break = old + (uint64_t)increment;
 		int err = heap_map(new_break);
 		if (err) {
-			fail(err);
+			atom_fail(err);
 			return (void *)-1;
 		}
 	} else {
@@ -100,7 +90,7 @@ ATOM_WEAK void *sbrk(ptrdiff_t increment)
 		uint64_t shrink = (uint64_t)0 - (uint64_t)increment;
 
 		if (shrink > old) {
-			fail(ENOMEM);
+			atom_fail(ENOMEM);
 			return (void *)-1;
 		}
 		new_break = old - shrink;
@@ -115,154 +105,20 @@ ATOM_WEAK void _exit(int status)
 		atom_syscall1(ATOM_SYS_EXIT, status);
 }
 
-ATOM_WEAK _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t count)
-{
-	(void)fd;
-	(void)buf;
-	(void)count;
-	return fail(ENOSYS);
-}
-
-/* Until there is a console server, standard output and error go to the
- * kernel log through the debug-write system call. */
-ATOM_WEAK _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t count)
-{
-	if (fd != 1 && fd != 2)
-		return fail(EBADF);
-	size_t done = 0;
-	while (done < count) {
-		size_t chunk = count - done;
-		if (chunk > ATOM_DEBUG_WRITE_MAX)
-			chunk = ATOM_DEBUG_WRITE_MAX;
-		long r = atom_syscall3(ATOM_SYS_DEBUG_WRITE,
-				       (long)((const char *)buf + done), (long)chunk, 0);
-		if (r < 0)
-			return done ? (_READ_WRITE_RETURN_TYPE)done : fail((int)-r);
-		done += (size_t)r;
-	}
-	return (_READ_WRITE_RETURN_TYPE)done;
-}
-
-ATOM_WEAK int open(const char *path, int flags, ...)
-{
-	(void)path;
-	(void)flags;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK int close(int fd)
-{
-	(void)fd;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK off_t lseek(int fd, off_t offset, int whence)
-{
-	(void)fd;
-	(void)offset;
-	(void)whence;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK int fcntl(int fd, int cmd, ...)
-{
-	(void)fd;
-	(void)cmd;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK int fstat(int fd, struct stat *st)
-{
-	(void)fd;
-	(void)st;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK int stat(const char *restrict path, struct stat *restrict st)
-{
-	(void)path;
-	(void)st;
-	return fail(ENOSYS);
-}
-
-/* isatty reports "no" with errno set; -1 would read as true. */
-/* Standard output and error are the console: line-buffered, as on a
- * terminal. */
-ATOM_WEAK int isatty(int fd)
-{
-	if (fd == 1 || fd == 2)
-		return 1;
-	fail(EBADF);
-	return 0;
-}
-
-ATOM_WEAK int link(const char *existing, const char *new_path)
-{
-	(void)existing;
-	(void)new_path;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK int unlink(const char *path)
-{
-	(void)path;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK int mkdir(const char *path, mode_t mode)
-{
-	(void)path;
-	(void)mode;
-	return fail(ENOSYS);
-}
-
 ATOM_WEAK pid_t getpid(void)
 {
 	return (pid_t)atom_syscall0(ATOM_SYS_GETPID);
 }
 
-ATOM_WEAK int kill(pid_t pid, int sig)
-{
-	(void)pid;
-	(void)sig;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK pid_t fork(void)
-{
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK int execve(const char *path, char *const argv[], char *const envp[])
-{
-	(void)path;
-	(void)argv;
-	(void)envp;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK pid_t wait(int *status)
-{
-	(void)status;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK int gettimeofday(struct timeval *restrict tv, void *restrict tz)
-{
-	(void)tv;
-	(void)tz;
-	return fail(ENOSYS);
-}
-
-ATOM_WEAK clock_t times(struct tms *buf)
-{
-	(void)buf;
-	return (clock_t)fail(ENOSYS);
-}
-
+/* Random bytes from /dev/random. */
 ATOM_WEAK int getentropy(void *buf, size_t length)
 {
-	(void)buf;
-	(void)length;
-	return fail(ENOSYS);
+	if (length > 256)
+		return atom_fail(EIO);
+	int fd = open("/dev/random", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t r = read(fd, buf, length);
+	close(fd);
+	return r == (ssize_t)length ? 0 : atom_fail(EIO);
 }

@@ -9,10 +9,11 @@ UNIT_KERNEL_SRCS := kernel/boot/multiboot2.c kernel/boot/ustar.c \
 	kernel/lib/calendar.c kernel/acpi/acpi.c kernel/proc/elf.c kernel/proc/user_stack.c \
 	kernel/mm/pmm.c kernel/mm/heap.c kernel/cap/cspace.c kernel/proc/manifest.c kernel/mm/region.c
 # And user-space logic that needs no system calls.
-UNIT_USER_SRCS := userland/init/conf.c
+UNIT_USER_SRCS := userland/init/conf.c userland/vfs/vfs_ops.c userland/vfs/fs_initrd.c \
+	userland/vfs/fs_tmpfs.c userland/vfs/fs_dev.c userland/vfs/pipe.c
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_KERNEL_SRCS) $(UNIT_USER_SRCS)
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ikernel/include -Ikernel/include/abi \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Ilibc-port/include -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(shell pkg-config --cflags check 2>/dev/null)
 UNIT_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
 
@@ -24,7 +25,7 @@ $(BUILD)/tests/unit/kstring.o: kernel/lib/string.c tests/unit/kstring_rename.h
 		-c $< -o $@
 
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard kernel/include/kernel/*.h kernel/include/abi/atom/*.h) \
-		userland/init/conf.h \
+		userland/init/conf.h $(wildcard userland/vfs/*.h) $(wildcard libc-port/include/atom/*.h) \
 		$(BUILD)/tests/unit/kstring.o
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"

@@ -80,6 +80,14 @@ echo "== extract $tarball" >>"$log"
 tar -xf "$tarball" -C "$src" --strip-components=1 >>"$log" 2>&1 ||
 	fail "extracting $tarball"
 
+# Atom has what these declarations need (libc-port/file.c): newlib
+# declares them only for the systems it knows.
+echo "== declare lstat and mknod for __atom__" >>"$log"
+sed -i 's/^#if defined (__SPU__) || defined(__rtems__) || defined(__CYGWIN__)/#if defined (__SPU__) || defined(__rtems__) || defined(__atom__) || defined(__CYGWIN__)/' \
+	"$src/newlib/libc/include/sys/stat.h" &&
+	grep -q '__atom__' "$src/newlib/libc/include/sys/stat.h" ||
+	fail "patching sys/stat.h"
+
 echo "== configure" >>"$log"
 (
 	cd "$obj" &&

@@ -45,18 +45,23 @@ TOOLCHAIN_DRIVER := $(ATOM_CC) $(TOOLCHAIN_BIN)/x86_64-atom-cc $(ATOM_SPECS)
 LIBC_PORT_OBJDIR := $(BUILD)/libc-port
 LIBC_PORT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffunction-sections -fdata-sections -MMD -MP
-LIBATOM_OBJS := $(LIBC_PORT_OBJDIR)/syscalls.o $(LIBC_PORT_OBJDIR)/posix_memalign.o
+LIBATOM_SRCS := $(wildcard libc-port/*.c)
+LIBATOM_OBJS := $(LIBATOM_SRCS:libc-port/%.c=$(LIBC_PORT_OBJDIR)/%.o)
 LIBC_PORT_CRT := crt0.o crti.o crtn.o
 LIBC_PORT_CRT_OBJS := $(LIBC_PORT_CRT:%=$(LIBC_PORT_OBJDIR)/%)
 LIBC_PORT_OBJS := $(LIBATOM_OBJS) $(LIBC_PORT_CRT_OBJS)
 SYSROOT_CRT := $(LIBC_PORT_CRT:%=$(SYSROOT)/lib/%)
 
-# The kernel ABI headers (<atom/*.h>), one copy for kernel and programs.
+# The kernel ABI headers (<atom/*.h>), one copy for kernel and programs;
+# and the C library's own: the server protocols (<atom/vfs.h>, ...) and
+# headers newlib lacks for Atom (<sys/dirent.h>).
 ABI_HEADERS := $(wildcard kernel/include/abi/atom/*.h)
 SYSROOT_ABI_HEADERS := $(ABI_HEADERS:kernel/include/abi/%=$(SYSROOT)/include/%)
+LIBC_HEADERS := $(wildcard libc-port/include/atom/*.h libc-port/include/sys/*.h)
+SYSROOT_LIBC_HEADERS := $(LIBC_HEADERS:libc-port/include/%=$(SYSROOT)/include/%)
 
 TOOLCHAIN_SYSROOT_FILES := $(SYSROOT_CRT) $(SYSROOT)/lib/libatom.a $(SYSROOT)/lib/atom.ld \
-	$(SYSROOT_ABI_HEADERS) $(SYSROOT)/include/atom/raw_syscall.h
+	$(SYSROOT_ABI_HEADERS) $(SYSROOT_LIBC_HEADERS) $(SYSROOT)/include/atom/raw_syscall.h
 
 .PHONY: toolchain toolchain-clean
 
@@ -107,13 +112,17 @@ $(SYSROOT_ABI_HEADERS): $(SYSROOT)/include/%: kernel/include/abi/% $(NEWLIB_STAM
 	$(Q)mkdir -p $(@D)
 	$(Q)cp $< $@
 
+$(SYSROOT_LIBC_HEADERS): $(SYSROOT)/include/%: libc-port/include/% $(NEWLIB_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
 # The C library's system-call stubs, for programs that need the raw calls.
 $(SYSROOT)/include/atom/raw_syscall.h: libc-port/atom_syscall.h $(NEWLIB_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)cp $< $@
 
 $(LIBATOM_OBJS): $(LIBC_PORT_OBJDIR)/%.o: libc-port/%.c $(NEWLIB_STAMP) $(TOOLCHAIN_DRIVER) \
-		$(SYSROOT_ABI_HEADERS)
+		$(SYSROOT_ABI_HEADERS) $(SYSROOT_LIBC_HEADERS) $(SYSROOT)/include/atom/raw_syscall.h
 	@echo "  ATOMCC  $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(ATOM_CC) $(LIBC_PORT_CFLAGS) -c $< -o $@

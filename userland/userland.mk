@@ -3,7 +3,7 @@
 # C sources is one program, built with x86_64-atom-gcc into
 # build/userland/<name>/<name> (with symbols, for debugging) and stripped
 # into build/userland/bin/<name> for the initrd.
-USER_PROGRAM_DIRS := userland/hello userland/init $(wildcard userland/tests/*) \
+USER_PROGRAM_DIRS := userland/hello userland/init userland/vfs $(wildcard userland/tests/*) \
 	$(wildcard userland/bench/*)
 USER_PROGRAMS := $(notdir $(USER_PROGRAM_DIRS))
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
@@ -33,6 +33,8 @@ $(LIBSPAWN): $(SPAWN_OBJS)
 # Per program: <name>_CFLAGS and <name>_LIBS.
 init_CFLAGS := $(SPAWN_CFLAGS)
 init_LIBS := $(LIBSPAWN)
+vfs_CFLAGS := $(SPAWN_CFLAGS)
+vfs_LIBS := $(LIBSPAWN)
 
 define user_program
 $(BUILD)/userland/$(notdir $(1))/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(TOOLCHAIN_STAMP) \

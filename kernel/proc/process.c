@@ -429,10 +429,12 @@ int64_t sys_process_create(struct syscall_regs *r)
     }
     /* perform */
     struct process *p = NULL;
-    struct atom_process_handles h = { -1, -1 };
+    struct atom_process_handles h = { -1, -1, 0, 0 };
     err = process_create(name, &p);
-    if (err == E_OK)
+    if (err == E_OK) {
+        h.pid = p->pid;
         err = cap_insert_root(self->cspace, &p->obj, ATOM_RIGHTS_ALL, 0, &h.process);
+    }
     /* A root of its own: the child cannot revoke its creator's access. */
     if (err == E_OK)
         err = cap_insert_root(self->cspace, &p->aspace->obj, ATOM_RIGHTS_ALL, 0, &h.address_space);

@@ -80,9 +80,16 @@ int64_t sys_sleep_ns(struct syscall_regs *r)
     return 0;
 }
 
+/* (out, clock) -> 0.  The wall clock is the battery-backed clock read at
+ * boot plus the monotonic time since. */
 int64_t sys_clock_ns(struct syscall_regs *r)
 {
-    uint64_t now = time_monotonic_ns();
+    uint64_t now;
+    switch (r->arg[1]) {
+    case ATOM_CLOCK_MONOTONIC: now = time_monotonic_ns(); break;
+    case ATOM_CLOCK_REALTIME: now = (uint64_t)time_realtime_ns(); break;
+    default: return -ATOM_EINVAL;
+    }
     return syscall_error(copy_to_user(r->arg[0], &now, sizeof(now)));
 }
 

@@ -17,7 +17,9 @@
 #include <kernel/pmm.h>
 #include <kernel/process.h>
 #include <kernel/selftest.h>
+#include <kernel/log.h>
 #include <kernel/string.h>
+#include <kernel/thread.h>
 #include <kernel/ustar.h>
 
 #define NOT_STARTED (-1000)
@@ -244,4 +246,42 @@ SELFTEST(user_system_call_fuzzer)
         return why;
     }
     return NULL;
+}
+
+/* The user-space suite: init runs /etc/init-selftest.conf (the file
+ * server, then tests/uposix and tests/uvfskill, which spawn over a
+ * thousand processes between them) and exits with the number of tests
+ * that failed.  Afterwards every page and kernel object they used must be
+ * free again.  Machines under 96 MiB run it with a smaller large file. */
+SELFTEST(user_space_services_and_posix_programs)
+{
+    struct pmm_stats p;
+    pmm_stats(&p);
+    bool small = p.total_pages * PMM_PAGE_SIZE < 96ull * 1024 * 1024;
+    const char *conf = small ? "/etc/init-selftest-small.conf" : "/etc/init-selftest.conf";
+    struct memory_use before, after;
+    memory_use(&before);
+    struct process *init = env->start_init(env, conf);
+    if (!init)
+        return "bin/init could not be started";
+    int status = process_wait(init);
+    kobject_put(&init->obj);
+    if (status != 0) {
+        static char problem[96];
+        fmt_snprintf(problem, sizeof(problem), "%d test(s) of %s failed (see init's output)",
+                     status, conf);
+        return problem;
+    }
+    /* The other processes end after init: give the reaper a moment. */
+    for (int i = 0; i < 200; i++) {
+        memory_use(&after);
+        if (after.pages_outside_heap <= before.pages_outside_heap &&
+            after.heap_objects <= before.heap_objects)
+            return NULL;
+        thread_sleep_ns(10 * 1000 * 1000);
+    }
+    log_info("selftest: memory in use: %lld pages, %lld objects before; %lld, %lld after",
+             (long long)before.pages_outside_heap, (long long)before.heap_objects,
+             (long long)after.pages_outside_heap, (long long)after.heap_objects);
+    return "memory leaked by the user-space suite";
 }

@@ -325,7 +325,7 @@ def cases(iso, initrd):
         Case("init-supervises", [completes,
              has("init[1]: init: started flaky (/tests/uflaky)"),
              has("uflaky: run 0 as flaky, 2 arguments: alpha beta; handle 2 an ioport, "
-                 "handle 3 empty"),
+                 "handles 3-4 its servers, handle 5 empty"),
              matches(r"init: flaky crashed: page fault \(vector 14\) at address 0, "
                      r"rip 0x4[0-9a-f]+; restarting in 100 ms$"),
              has("uflaky: run 1 as flaky"),
@@ -333,8 +333,8 @@ def cases(iso, initrd):
              has("uflaky: run 2: staying up"),
              has("init: hello exited with status 0"),
              has("init: missing: no program /tests/not-there in the initrd; not started"),
-             has("init: nodev: capability 1 of line 7 is not in the boot manifest; not started"),
-             has("init: /etc/init-test.conf: line 8: the name must be")],
+             has("init: nodev: capability 1 of line 8 is not in the boot manifest; not started"),
+             has("init: /etc/init-test.conf: line 9: the name must be")],
              options="init.conf=/etc/init-test.conf", wait_for="uflaky: run 2: staying up"),
         Case("bad-option-warns", [completes, has("warning: cmdline: unknown loglevel 'loud'")],
              options="loglevel=loud"),

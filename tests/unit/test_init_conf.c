@@ -26,7 +26,7 @@ START_TEST(valid_config)
     static const char text[] =
         "# services\n"
         "\n"
-        "service vfs /bin/vfs initrd\n"
+        "service vfs /bin/vfs initrd vfs-server\n"
         "service kbd  /bin/kbd irq:1 ioport:0x60 ioport:100   # keyboard\r\n"
         "once hello /bin/hello -- one two\n"
         "service fb /bin/fbcon framebuffer --\n";
@@ -37,8 +37,9 @@ START_TEST(valid_config)
     ck_assert_int_eq(e[0].kind, CONF_SERVICE);
     ck_assert_str_eq(e[0].name, "vfs");
     ck_assert_str_eq(e[0].program, "/bin/vfs");
-    ck_assert_uint_eq(e[0].cap_count, 1);
+    ck_assert_uint_eq(e[0].cap_count, 2);
     ck_assert_int_eq(e[0].caps[0].kind, CONF_CAP_INITRD);
+    ck_assert_int_eq(e[0].caps[1].kind, CONF_CAP_VFS_SERVER);
     ck_assert_uint_eq(e[0].line, 3);
     ck_assert_uint_eq(e[1].cap_count, 3);
     ck_assert_int_eq(e[1].caps[0].kind, CONF_CAP_IRQ);

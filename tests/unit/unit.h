@@ -22,6 +22,7 @@ Suite *suite_cap(void);
 Suite *suite_region(void);
 Suite *suite_manifest(void);
 Suite *suite_init_conf(void);
+Suite *suite_vfs(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

@@ -65,6 +65,9 @@ static const char *decode_cap(const char *w, size_t n, struct conf_cap *c)
     } else if (is(w, n, "initrd")) {
         c->kind = CONF_CAP_INITRD;
         c->value = 0;
+    } else if (is(w, n, "vfs-server")) {
+        c->kind = CONF_CAP_VFS_SERVER;
+        c->value = 0;
     } else if (n > 4 && memcmp(w, "irq:", 4) == 0) {
         c->kind = CONF_CAP_IRQ;
         if (!manifest_number(w + 4, n - 4, 15, &c->value))
@@ -74,7 +77,7 @@ static const char *decode_cap(const char *w, size_t n, struct conf_cap *c)
         if (!manifest_number(w + 7, n - 7, 0xffff, &c->value))
             return "ioport:BASE needs a port from 0 to 0xffff";
     } else {
-        return "unknown capability (irq:N, ioport:BASE, framebuffer, initrd)";
+        return "unknown capability (irq:N, ioport:BASE, framebuffer, initrd, vfs-server)";
     }
     return NULL;
 }
@@ -86,8 +89,10 @@ static const char *decode(const struct words *ws, struct conf_entry *e, const st
         e->kind = CONF_SERVICE;
     else if (is(ws->w[0], ws->len[0], "once"))
         e->kind = CONF_ONCE;
+    else if (is(ws->w[0], ws->len[0], "test"))
+        e->kind = CONF_TEST;
     else
-        return "unknown entry (service, once)";
+        return "unknown entry (service, once, test)";
     if (ws->count < 3)
         return "needs a name and a program";
     if (!valid_name(ws->w[1], ws->len[1]))

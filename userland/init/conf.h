@@ -4,11 +4,21 @@
  *
  *   service NAME PROGRAM [CAP ...] [-- ARG ...]   restarted whenever it ends
  *   once    NAME PROGRAM [CAP ...] [-- ARG ...]   run once, not restarted
+ *   test    NAME PROGRAM [CAP ...] [-- ARG ...]   a test: see below
+ *
+ * Tests run one at a time, in order, after everything else has started;
+ * each passes if it exits with status 0.  When the last has ended init
+ * logs the count, stops every service and exits with the number that
+ * failed: the self-test boot runs the user-space suite this way.
  *
  * NAME: 1-31 of [a-z0-9_-], unique.  PROGRAM: an absolute path.  CAP is
  * what the program gets from the boot manifest's capabilities, landing
  * in its table from handle 2 in the order written: irq:N, ioport:BASE (the
- * manifest's range starting there), framebuffer, initrd.  ARGs follow the
+ * manifest's range starting there), framebuffer, initrd; or vfs-server,
+ * the file-server endpoint to receive on.  After those every program gets
+ * its process-server capability and VFS session (<atom/startup.h> says
+ * where), except the one that serves the VFS: init waits for it, so it
+ * must never wait for init.  ARGs follow the
  * program name in its argv.  A bad line is reported and skipped; the
  * others still run.  Pure C, so the host unit tests build it too. */
 #ifndef INIT_CONF_H
@@ -23,9 +33,11 @@
 #define CONF_MAX_ARGS  16
 #define CONF_ARGS_BYTES 256
 
-enum conf_kind { CONF_SERVICE, CONF_ONCE };
+enum conf_kind { CONF_SERVICE, CONF_ONCE, CONF_TEST };
 
-enum conf_cap_kind { CONF_CAP_IRQ, CONF_CAP_IOPORT, CONF_CAP_FRAMEBUFFER, CONF_CAP_INITRD };
+enum conf_cap_kind {
+    CONF_CAP_IRQ, CONF_CAP_IOPORT, CONF_CAP_FRAMEBUFFER, CONF_CAP_INITRD, CONF_CAP_VFS_SERVER
+};
 
 struct conf_cap {
     enum conf_cap_kind kind;

@@ -13,11 +13,15 @@
  *      first argument (format in conf.h), and starts each program in
  *      order, with exactly the capabilities its line names: least
  *      privilege is written down in one file;
- *   4. waits on its supervisor endpoint, to which the kernel reports each
- *      child's exit or fault with the badge init gave that child, and
- *      restarts a service that ended: after 100 ms, doubling up to 5 s
+ *   4. serves its endpoint: the kernel reports there each child's exit
+ *      or fault, and every process calls there as its process server
+ *      (proc.c: spawn, wait, kill, the process list);
+ *   5. restarts a service that ended: after 100 ms, doubling up to 5 s
  *      while it keeps dying within 10 s of starting, with a log line each
  *      time.
+ *
+ * init also makes the file server's endpoint, so that it outlives the
+ * server: clients keep their sessions' capabilities across a restart.
  *
  * Children get PATH, INIT_SERVICE (their name) and INIT_RESTARTS (how
  * often init has restarted them) in their environment.
@@ -25,7 +29,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -38,7 +44,7 @@
 #include <kernel/ustar.h>
 
 #include "conf.h"
-#include "spawn.h"
+#include "proc.h"
 
 #define FIRST_HANDLE 2
 #define MAX_HANDLES 64
@@ -62,7 +68,8 @@ static size_t manifest_count;
 struct service {
     struct conf_entry conf;
     bool running;
-    long process, address_space;     /* while running */
+    bool serves_vfs;                 /* its line has vfs-server */
+    int pid;                         /* while running */
     unsigned restarts;
     uint64_t started_ns;
     uint64_t restart_at_ns;          /* 0: no restart due */
@@ -71,7 +78,10 @@ struct service {
 
 static struct service services[MAX_SERVICES];
 static size_t service_count;
-static long supervisor;              /* our endpoint for the children's reports */
+static long supervisor;              /* our endpoint: reports and requests */
+static long vfs_endpoint = -1;       /* the file server's */
+static bool stopping;                /* the tests are over: no restarts */
+static unsigned tests_passed, tests_failed;
 
 static uint64_t now_ns(void)
 {
@@ -182,6 +192,8 @@ static void read_manifest(void)
 /* The handle for what a configuration line asks for, or -1. */
 static long handle_for(const struct conf_cap *c)
 {
+    if (c->kind == CONF_CAP_VFS_SERVER)
+        return vfs_endpoint;
     for (size_t i = 0; i < manifest_count; i++) {
         const struct manifest_entry *e = &manifest[i];
         bool same = (c->kind == CONF_CAP_IRQ && e->kind == MANIFEST_IRQ && e->a == c->value) ||
@@ -217,7 +229,9 @@ static void read_conf(const char *path)
 static void start(struct service *s)
 {
     const struct conf_entry *c = &s->conf;
-    long grants[CONF_MAX_CAPS];
+    long grants[CONF_MAX_CAPS], made[CONF_MAX_CAPS];
+    size_t made_count = 0;
+    s->serves_vfs = false;
     for (size_t i = 0; i < c->cap_count; i++) {
         grants[i] = handle_for(&c->caps[i]);
         if (grants[i] < 0) {
@@ -225,11 +239,22 @@ static void start(struct service *s)
                     "not started\n", c->name, i + 1, c->line);
             return;
         }
+        if (c->caps[i].kind == CONF_CAP_VFS_SERVER) {
+            /* Receive only: the server cannot pose as init. */
+            grants[i] = atom_syscall6(ATOM_SYS_CAP_DUPLICATE, vfs_endpoint,
+                                      ATOM_RIGHT_READ | ATOM_RIGHT_GRANT, 0, 0, 0, 0);
+            if (grants[i] < 0)
+                return;
+            made[made_count++] = grants[i];
+            s->serves_vfs = true;
+        }
     }
     struct ustar_entry file;
     if (!initrd_file(c->program, &file)) {
         fprintf(stderr, "init: %s: no program %s in the initrd; not started\n", c->name,
                 c->program);
+        for (size_t i = 0; i < made_count; i++)
+            atom_syscall1(ATOM_SYS_CAP_DELETE, made[i]);
         return;
     }
     const char *argv[CONF_MAX_ARGS + 2];
@@ -242,59 +267,64 @@ static void start(struct service *s)
     snprintf(restarts_env, sizeof(restarts_env), "INIT_RESTARTS=%u", s->restarts);
     const char *envp[] = { "PATH=/bin", name_env, restarts_env, NULL };
 
-    /* The kernel's reports about this child carry its index as badge. */
-    long badged = atom_syscall6(ATOM_SYS_CAP_DUPLICATE, supervisor, ATOM_RIGHT_WRITE,
-                                (long)(s - services) + 1, ATOM_DUP_SET_BADGE, 0, 0);
-    if (badged < 0) {
-        fprintf(stderr, "init: %s: no capability for its supervisor (error %ld)\n", c->name,
-                -badged);
-        return;
-    }
-    struct spawn_request req = {
-        .name = c->name, .elf = file.data, .elf_size = file.size,
-        .argv = argv, .envp = envp, .supervisor = badged,
-        .grants = grants, .grant_count = c->cap_count, .priority = ATOM_PRIORITY_DEFAULT,
-    };
-    struct spawn_result res;
-    int err = spawn(&req, &res);
-    atom_syscall1(ATOM_SYS_CAP_DELETE, badged); /* the process keeps its own */
-    if (err < 0) {
-        fprintf(stderr, "init: %s: cannot start %s (error %d)\n", c->name, c->program, -err);
+    int pid = proc_start_service(c->name, file.data, file.size, argv, envp, grants,
+                                 c->cap_count, s->serves_vfs, s);
+    for (size_t i = 0; i < made_count; i++)
+        atom_syscall1(ATOM_SYS_CAP_DELETE, made[i]);
+    if (pid < 0) {
+        fprintf(stderr, "init: %s: cannot start %s (%s)\n", c->name, c->program, strerror(-pid));
         return;
     }
     s->running = true;
-    s->process = res.process;
-    s->address_space = res.address_space;
+    s->pid = pid;
     s->started_ns = now_ns();
     printf("init: started %s (%s)\n", c->name, c->program);
 }
 
-static const char *vector_name(uint64_t v)
+/* Starts the first test not yet run; when none is left, stops every
+ * service and exits with the number of tests that failed. */
+static void run_next_test(void)
 {
-    switch (v) {
-    case 0: return "divide error";
-    case 6: return "invalid opcode";
-    case 13: return "general protection";
-    case 14: return "page fault";
-    default: return "exception";
+    static size_t next;
+    while (next < service_count) {
+        struct service *s = &services[next++];
+        if (s->conf.kind != CONF_TEST)
+            continue;
+        start(s);
+        if (s->running)
+            return;
+        tests_failed++;
+        printf("init: test %s FAILED: not started\n", s->conf.name);
     }
+    if (tests_passed + tests_failed == 0)
+        return;
+    printf("init: tests: %u passed, %u failed\n", tests_passed, tests_failed);
+    stopping = true;
+    for (size_t i = 0; i < service_count; i++)
+        if (services[i].running)
+            proc_kill_pid(services[i].pid, SIGKILL);
+    exit((int)tests_failed);
 }
 
-/* A report from the kernel: child `s` has ended. */
-static void ended(struct service *s, const struct atom_msg *m)
+/* From proc.c: service `owner` has ended with wait status `status`. */
+void init_service_ended(void *owner, const char *how, int status)
 {
+    struct service *s = owner;
     const struct conf_entry *c = &s->conf;
-    char how[128];
-    if (ATOM_MSG_LABEL(m->info) == ATOM_MSG_LABEL_FAULT)
-        snprintf(how, sizeof(how), "crashed: %s (vector %llu) at address %#llx, rip %#llx",
-                 vector_name(m->w[0]), (unsigned long long)m->w[0],
-                 (unsigned long long)m->w[2], (unsigned long long)m->w[3]);
-    else
-        snprintf(how, sizeof(how), "exited with status %lld", (long long)m->w[0]);
     s->running = false;
-    atom_syscall1(ATOM_SYS_CAP_DELETE, s->process);
-    atom_syscall1(ATOM_SYS_CAP_DELETE, s->address_space);
-    if (c->kind == CONF_ONCE) {
+    if (c->kind == CONF_TEST) {
+        if (status == 0) {
+            tests_passed++;
+            printf("init: test %s passed\n", c->name);
+        } else {
+            tests_failed++;
+            printf("init: test %s FAILED: %s\n", c->name, how);
+        }
+        if (!stopping)
+            run_next_test();
+        return;
+    }
+    if (c->kind == CONF_ONCE || stopping) {
         printf("init: %s %s\n", c->name, how);
         return;
     }
@@ -329,14 +359,14 @@ static void supervise(void)
                           next ? next - now : ATOM_TIMEOUT_FOREVER);
         if (r == -ATOM_ETIMEDOUT)
             continue;
-        uint32_t label = ATOM_MSG_LABEL(m.info);
-        if (r < 0 || (label != ATOM_MSG_LABEL_EXIT && label != ATOM_MSG_LABEL_FAULT) ||
-            m.badge == 0 || m.badge > service_count || !services[m.badge - 1].running) {
-            fprintf(stderr, "init: unexpected message (%ld, label %#x, badge %llu)\n", r,
-                    (unsigned)label, (unsigned long long)m.badge);
+        if (r < 0) {
+            fprintf(stderr, "init: receive failed (error %ld)\n", -r);
             continue;
         }
-        ended(&services[m.badge - 1], &m);
+        if (proc_is_report(m.badge))
+            proc_report(&m);
+        else
+            proc_request(&m);
     }
 }
 
@@ -349,11 +379,20 @@ int main(int argc, char **argv)
     list_capabilities();
     const char *conf = argc > 1 ? argv[1] : "/etc/init.conf";
     supervisor = atom_syscall0(ATOM_SYS_ENDPOINT_CREATE);
-    if (supervisor >= 0 && map_initrd()) {
+    vfs_endpoint = atom_syscall0(ATOM_SYS_ENDPOINT_CREATE);
+    if (supervisor >= 0 && vfs_endpoint >= 0 && map_initrd()) {
         read_manifest();
         read_conf(conf);
+        /* Without a file server, sessions would be calls nobody answers. */
+        bool has_vfs = false;
         for (size_t i = 0; i < service_count; i++)
-            start(&services[i]);
+            for (size_t j = 0; j < services[i].conf.cap_count; j++)
+                has_vfs |= services[i].conf.caps[j].kind == CONF_CAP_VFS_SERVER;
+        proc_init(supervisor, has_vfs ? vfs_endpoint : -1);
+        for (size_t i = 0; i < service_count; i++)
+            if (services[i].conf.kind != CONF_TEST)
+                start(&services[i]);
+        run_next_test();
         supervise();
     }
     fprintf(stderr, "init: nothing to supervise; idle\n");

@@ -9,6 +9,19 @@
 #include <kernel/error.h>
 #include <kernel/time.h>
 
+/* Wall-clock time minus monotonic time, in ns. */
+static int64_t realtime_offset_ns;
+
+void time_set_realtime(int64_t unix_seconds)
+{
+    realtime_offset_ns = unix_seconds * (int64_t)NS_PER_SEC - (int64_t)time_monotonic_ns();
+}
+
+int64_t time_realtime_ns(void)
+{
+    return realtime_offset_ns + (int64_t)time_monotonic_ns();
+}
+
 #define RTC_STATUS_A 0x0A
 #define RTC_STATUS_B 0x0B
 #define UPDATE_IN_PROGRESS 0x80

@@ -9,6 +9,8 @@
 #include <kernel/multiboot2.h>
 #include <stdbool.h>
 
+struct process;
+
 struct selftest_env {
     const struct mb2_info *boot;
     const void *boot_raw;    /* the Multiboot2 structure as GRUB gave it */
@@ -16,6 +18,9 @@ struct selftest_env {
     size_t initrd_size;
     const char *cmdline;
     const struct acpi_info *acpi;
+    /* Starts bin/init with its boot-manifest devices, running the
+     * configuration at path conf; a referenced process, or NULL. */
+    struct process *(*start_init)(const struct selftest_env *env, const char *conf);
 };
 
 struct selftest {

@@ -25,6 +25,10 @@ struct time_calibration {
 int time_init(const struct acpi_info *acpi);
 
 uint64_t time_monotonic_ns(void);
+/* Wall-clock time in ns since 1970: set once at boot from the RTC (0, the
+ * epoch, at boot if there is none), then advanced by the monotonic clock. */
+void time_set_realtime(int64_t unix_seconds);
+int64_t time_realtime_ns(void);
 uint64_t time_ticks(void);
 void time_delay_ns(uint64_t ns);
 const struct time_calibration *time_calibration(void);

@@ -18,6 +18,7 @@
  * on the way.  The child's memory objects live on in its mappings only.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -115,15 +116,18 @@ static void random_bytes(uint8_t out[16])
 static long fill_stack(uint8_t *buf, void *ctx)
 {
     struct stack_fill *f = ctx;
-    const struct ustack_aux aux[] = {
+    struct ustack_aux aux[5 + SPAWN_MAX_AUX] = {
         { AT_PHDR, f->img->phdr_vaddr }, { AT_PHENT, f->img->phentsize },
         { AT_PHNUM, f->img->phnum },     { AT_PAGESZ, PAGE },
         { AT_ENTRY, f->img->entry },
     };
+    size_t naux = 5;
+    for (size_t i = 0; i < f->req->aux_count; i++)
+        aux[naux++] = f->req->aux[i];
     uint8_t random[16];
     random_bytes(random);
     int err = ustack_build(buf, STACK_PAGES * PAGE, STACK_TOP, f->req->argv, f->req->envp, aux,
-                           sizeof(aux) / sizeof(aux[0]), random, &f->sp);
+                           naux, random, &f->sp);
     return err == E_OK ? 0 : -ATOM_E2BIG;
 }
 
@@ -157,27 +161,54 @@ static long build(const struct spawn_request *req, const struct elf_image *img, 
     return 0;
 }
 
-int spawn(const struct spawn_request *req, struct spawn_result *out)
+static bool request_ok(const struct spawn_request *req)
 {
-    if (!req || !out || !req->name || !req->elf || req->grant_count > SPAWN_MAX_GRANTS ||
-        (req->grant_count && !req->grants) || req->priority > ATOM_PRIORITY_MAX)
+    return req && req->name && req->grant_count <= SPAWN_MAX_GRANTS &&
+           (!req->grant_count || req->grants) && req->aux_count <= SPAWN_MAX_AUX &&
+           (!req->aux_count || req->aux) && req->priority <= ATOM_PRIORITY_MAX;
+}
+
+int spawn_create(const struct spawn_request *req, struct spawn_result *out)
+{
+    if (!request_ok(req) || !out)
         return -ATOM_EINVAL;
-    static struct elf_image img; /* large; one spawn at a time */
-    if (elf_decode(req->elf, req->elf_size, &img, report_elf, (void *)req->name) != E_OK)
-        return -ATOM_ENOEXEC;
     struct atom_process_handles h;
     long r = atom_syscall6(ATOM_SYS_PROCESS_CREATE, (long)req->name, (long)strlen(req->name),
                            req->supervisor, 0, (long)&h, 0);
     if (r < 0)
         return (int)r;
-    r = build(req, &img, h.process, h.address_space);
-    if (r < 0) {
-        atom_syscall1(ATOM_SYS_PROCESS_KILL, h.process);
-        atom_syscall1(ATOM_SYS_CAP_DELETE, h.process);
-        atom_syscall1(ATOM_SYS_CAP_DELETE, h.address_space);
-        return (int)r;
-    }
     out->process = h.process;
     out->address_space = h.address_space;
+    out->pid = h.pid;
     return 0;
+}
+
+int spawn_load(const struct spawn_request *req, const struct spawn_result *proc)
+{
+    if (!request_ok(req) || !proc || !req->elf)
+        return -ATOM_EINVAL;
+    static struct elf_image img; /* large; one spawn at a time */
+    if (elf_decode(req->elf, req->elf_size, &img, report_elf, (void *)req->name) != E_OK)
+        return -ATOM_ENOEXEC;
+    return (int)build(req, &img, proc->process, proc->address_space);
+}
+
+void spawn_discard(const struct spawn_result *proc)
+{
+    atom_syscall1(ATOM_SYS_PROCESS_KILL, proc->process);
+    atom_syscall1(ATOM_SYS_CAP_DELETE, proc->process);
+    atom_syscall1(ATOM_SYS_CAP_DELETE, proc->address_space);
+}
+
+int spawn(const struct spawn_request *req, struct spawn_result *out)
+{
+    if (!request_ok(req) || !out || !req->elf)
+        return -ATOM_EINVAL;
+    int r = spawn_create(req, out);
+    if (r < 0)
+        return r;
+    r = spawn_load(req, out);
+    if (r < 0)
+        spawn_discard(out);
+    return r;
 }

@@ -14,7 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kernel/user_stack.h>
+
 #define SPAWN_MAX_GRANTS 16
+#define SPAWN_MAX_AUX    4
 
 struct spawn_request {
     const char *name;             /* the process's name (1..31 bytes) */
@@ -26,12 +29,15 @@ struct spawn_request {
                                      (they carry this capability's badge), or -1 */
     const long *grants;           /* the caller's handles, copied into the child */
     size_t grant_count;           /* at most SPAWN_MAX_GRANTS */
+    const struct ustack_aux *aux; /* extra auxiliary-vector entries... */
+    size_t aux_count;             /* ...at most SPAWN_MAX_AUX */
     unsigned priority;            /* of its main thread */
 };
 
 struct spawn_result {
     long process;                 /* the caller's handles to the new process... */
     long address_space;           /* ...and its address space */
+    int pid;                      /* its process ID */
 };
 
 /* Builds and starts the process.  Returns 0, or a negated ATOM_E* error
@@ -40,5 +46,13 @@ struct spawn_result {
  * not fit the initial stack, EINVAL for a bad request, or the error of
  * the system call that failed. */
 int spawn(const struct spawn_request *req, struct spawn_result *out);
+
+/* The same in two steps, for a caller that needs the pid before the
+ * program is loaded: spawn_create() makes the empty process (name and
+ * supervisor from req), spawn_load() fills and starts it.  If
+ * spawn_load() fails the caller ends the process with spawn_discard(). */
+int spawn_create(const struct spawn_request *req, struct spawn_result *out);
+int spawn_load(const struct spawn_request *req, const struct spawn_result *proc);
+void spawn_discard(const struct spawn_result *proc);
 
 #endif

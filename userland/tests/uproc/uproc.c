@@ -67,6 +67,13 @@ static int spawn(const char *name, const uint8_t *code, size_t len, long sup, ui
         return (int)r;
     c->process = h.process;
     c->aspace = h.address_space;
+    /* IDs are given out in order and never reused. */
+    long self = atom_syscall0(ATOM_SYS_GETPID);
+    if (h.pid <= self || h.reserved != 0) {
+        printf("uproc: PROCESS_CREATE gave pid %d (we are %ld), reserved %d\n", h.pid, self,
+               h.reserved);
+        return -ATOM_ERANGE;
+    }
     /* The code: fill a page here, then map it executable there. */
     long mem = atom_syscall3(ATOM_SYS_MEM_CREATE, 1, 0, 0);
     const uint64_t scratch = 0x510000000000ull;

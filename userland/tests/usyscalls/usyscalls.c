@@ -70,6 +70,13 @@ int main(void)
     CHECK(r == -ATOM_EFAULT, "clock into read-only program text is EFAULT");
     r = atom_syscall1(ATOM_SYS_CLOCK_NS, (long)(stack_probe + 3));
     CHECK(r == 0, "clock into an unaligned writable address works");
+    uint64_t wall = 0;
+    r = atom_syscall3(ATOM_SYS_CLOCK_NS, (long)&wall, ATOM_CLOCK_REALTIME, 0);
+    /* 2020-01-01 .. 2100-01-01: the RTC was read at boot. */
+    CHECK(r == 0 && wall > 1577836800ull * 1000000000ull && wall < 4102444800ull * 1000000000ull,
+          "the real-time clock gives a plausible date");
+    r = atom_syscall3(ATOM_SYS_CLOCK_NS, (long)&wall, 2, 0);
+    CHECK(r == -ATOM_EINVAL, "an unknown clock is EINVAL");
 
     /* sleep, yield, getpid */
     uint64_t before = now_ns();

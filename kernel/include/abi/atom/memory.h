@@ -25,8 +25,11 @@
 struct atom_process_handles {
     int32_t process;        /* the new process (all rights) */
     int32_t address_space;  /* its address space (all rights) */
+    int32_t pid;            /* its process ID, as ATOM_SYS_GETPID returns */
+    int32_t reserved;       /* 0 */
 };
 
-_Static_assert(sizeof(struct atom_process_handles) == 8, "atom_process_handles layout");
+_Static_assert(sizeof(struct atom_process_handles) == 16, "atom_process_handles layout");
+_Static_assert(__builtin_offsetof(struct atom_process_handles, pid) == 8, "atom_process_handles.pid");
 
 #endif

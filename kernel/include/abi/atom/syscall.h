@@ -54,6 +54,10 @@
 enum { ATOM_SYSCALLS(ATOM_SYSCALL_ENUM) ATOM_SYS_COUNT };
 #undef ATOM_SYSCALL_ENUM
 
+/* ATOM_SYS_CLOCK_NS clocks. */
+#define ATOM_CLOCK_MONOTONIC 0u  /* nanoseconds since boot */
+#define ATOM_CLOCK_REALTIME  1u  /* nanoseconds since 1970-01-01 UTC */
+
 /* Largest single ATOM_SYS_DEBUG_WRITE. */
 #define ATOM_DEBUG_WRITE_MAX 4096
 
