@@ -126,9 +126,12 @@ ATOM_WEAK _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t count)
 	size_t done = 0;
 	if (!shared)
 		return atom_fail(ENOSYS);
+	atom_signal_point();
 	do {
 		size_t chunk = count - done < VFS_BUFFER_SIZE ? count - done : VFS_BUFFER_SIZE;
 		long r = atom_vfs_call(VFS_READ, (uint64_t)fd, chunk, done ? VFS_IO_NOWAIT : 0, NULL);
+		if (r == -EINTR && !atom_signal_interrupted())
+			continue;  /* the handler said SA_RESTART; nothing was read */
 		if (r < 0)
 			return done ? (_READ_WRITE_RETURN_TYPE)done : atom_fail((int)-r);
 		if ((size_t)r > chunk)
@@ -138,6 +141,7 @@ ATOM_WEAK _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t count)
 		if ((size_t)r < chunk)
 			break;
 	} while (done < count);
+	atom_signal_point();
 	return (_READ_WRITE_RETURN_TYPE)done;
 }
 
@@ -151,10 +155,13 @@ ATOM_WEAK _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t count)
 	size_t done = 0;
 	if (!shared)
 		return atom_fail(fd == 1 || fd == 2 ? EIO : EBADF);
+	atom_signal_point();
 	do {
 		size_t chunk = count - done < VFS_BUFFER_SIZE ? count - done : VFS_BUFFER_SIZE;
 		memcpy(shared, (const char *)buf + done, chunk);
 		long r = atom_vfs_call(VFS_WRITE, (uint64_t)fd, chunk, 0, NULL);
+		if (r == -EINTR && !atom_signal_interrupted())
+			continue;  /* restart: handlers may have used the buffer, so copy again */
 		if (r == -EPIPE && !done)
 			raise(SIGPIPE);
 		if (r < 0)
@@ -163,6 +170,7 @@ ATOM_WEAK _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t count)
 			return atom_fail(EIO);
 		done += (size_t)r;
 	} while (done < count);
+	atom_signal_point();
 	return (_READ_WRITE_RETURN_TYPE)done;
 }
 

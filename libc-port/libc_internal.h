@@ -31,9 +31,23 @@ void *atom_vfs_buffer(void);
 bool atom_fd_is_console(int fd);
 void atom_fd_forget(int fd);
 
-/* For kill() of our own pid (signal.c): true if sig is blocked, and
- * now pending until sigprocmask() unblocks it. */
-bool atom_signal_hold(int sig);
+/* Signals (signal.c). */
+extern bool atom_signals_live;    /* init may hold signals for us */
+/* A delivery point, where a library call ends: runs the signals that
+ * are pending and not blocked. */
+void atom_signal_point(void);
+/* After a call failed with EINTR: runs the pending signals; true if the
+ * call should fail with EINTR, false if it should start again (every
+ * handler had SA_RESTART, or none ran). */
+bool atom_signal_interrupted(void);
+/* Waits until a handler has run (-EINTR) or the monotonic clock reaches
+ * deadline (0 never), then 0. */
+long atom_signal_wait(uint64_t deadline);
+/* kill(getpid(), sig): runs or holds it; 1 if init must act (SIGKILL). */
+int atom_signal_self(int sig);
+
+/* The time on clock ATOM_CLOCK_* in nanoseconds (syscalls.c). */
+uint64_t atom_clock_ns(unsigned clock);
 
 /* Copies a path into the VFS buffer at offset off; -ENAMETOOLONG if it
  * does not fit VFS_PATH_MAX, -EFAULT for NULL, -ENOENT for "". */

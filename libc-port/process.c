@@ -8,11 +8,9 @@
  * capability system has no cheap way to copy an address space with all
  * its rights, and posix_spawn() is what ported programs need instead.
  *
- * Signals sent to another process end it with that signal (the status
- * its parent sees says which) unless the signal's default is to be
- * ignored; a handler runs only for a signal a program sends itself (raise,
- * or kill of its own pid).  Delivery to handlers in other processes is
- * not there yet.
+ * kill() asks the process server, which decides what the signal does
+ * from the dispositions the target registered (signal.c); a signal sent
+ * to ourselves is run or held right here.
  */
 #include <errno.h>
 #include <signal.h>
@@ -155,15 +153,23 @@ ATOM_WEAK int posix_spawnattr_setsigdefault(posix_spawnattr_t *restrict attr,
 	return 0;
 }
 
-/* A new program starts with every signal at its default and none
- * blocked, so SETSIGDEF and SETSIGMASK hold whatever the sets say. */
+/* The child inherits the signals we ignore (the process server knows
+ * them) and our blocked mask; POSIX_SPAWN_SETSIGDEF and _SETSIGMASK
+ * change that.  Caught signals start at their defaults. */
 ATOM_WEAK int posix_spawn(pid_t *restrict pid, const char *restrict path,
 			  const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *restrict attr,
 			  char *const argv[restrict], char *const envp[restrict])
 {
-	(void)attr;
 	if (!path)
 		return EINVAL;
+	const struct __posix_spawnattr *at = attr ? *attr : NULL;
+	struct spawn_msg_signals signals = { 0, 0 };
+	sigset_t mask;
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	signals.mask = at && (at->flags & POSIX_SPAWN_SETSIGMASK) ? at->sigmask : mask;
+	signals.defaults = at && (at->flags & POSIX_SPAWN_SETSIGDEF) ? at->sigdefault : 0;
+	signals.mask &= SPAWN_MSG_SIGNALS;
+	signals.defaults &= SPAWN_MSG_SIGNALS;
 	const struct __posix_spawn_file_actions *a = fa ? *fa : NULL;
 	size_t n = a ? a->count : 0;
 	const struct spawn_msg_action *actions = a ? a->actions : NULL;
@@ -181,7 +187,7 @@ ATOM_WEAK int posix_spawn(pid_t *restrict pid, const char *restrict path,
 	if (r == 0) {
 		size_t used = spawn_msg_encode((void *)(uintptr_t)SPAWN_REQUEST_VA, pages * ATOM_PAGE_SIZE,
 					       path, (const char *const *)argv,
-					       (const char *const *)envp, actions, paths, n);
+					       (const char *const *)envp, actions, paths, n, &signals);
 		atom_syscall3(ATOM_SYS_MEM_UNMAP, 1, (long)SPAWN_REQUEST_VA, (long)pages);
 		r = used ? atom_proc_call(PROC_SPAWN, used, 0, mem, NULL) : -E2BIG;
 	} else {
@@ -239,7 +245,12 @@ ATOM_WEAK pid_t waitpid(pid_t pid, int *status, int options)
 	/* No process groups: 0 and -pgid mean any child. */
 	if (pid == 0 || pid < -1)
 		pid = -1;
-	long r = atom_proc_call(PROC_WAIT, (uint64_t)(int64_t)pid, (uint64_t)(options & WNOHANG), -1, &m);
+	long r;
+	atom_signal_point();
+	do
+		r = atom_proc_call(PROC_WAIT, (uint64_t)(int64_t)pid, (uint64_t)(options & WNOHANG),
+				   -1, &m);
+	while (r == -EINTR && !atom_signal_interrupted());
 	if (r == -ENOSYS)
 		r = -ECHILD;
 	if (r > 0 && status)
@@ -252,20 +263,14 @@ ATOM_WEAK pid_t wait(int *status)
 	return waitpid(-1, status, 0);
 }
 
-/* A signal sent to ourselves that has a handler runs it here (raise);
- * everything else goes to the process server. */
+/* A signal sent to ourselves runs here (raise); the rest go to the
+ * process server. */
 ATOM_WEAK int kill(pid_t pid, int sig)
 {
 	if (sig < 0 || sig >= NSIG)
 		return atom_fail(EINVAL);
-	if (pid == getpid() && atom_signal_hold(sig))
+	if (pid == getpid() && sig != 0 && atom_signal_self(sig) == 0)
 		return 0;
-	if (pid == getpid() && sig != SIGKILL && sig != 0) {
-		_sig_func_ptr handler = signal(sig, SIG_DFL);  /* read it... */
-		signal(sig, handler);                           /* ...and put it back */
-		if (handler != SIG_DFL && handler != SIG_ERR)
-			return raise(sig);
-	}
 	if (pid <= 0)
 		return atom_fail(pid == 0 || pid == -1 ? ENOTSUP : ESRCH);
 	long r = atom_proc_call(PROC_KILL, (uint64_t)pid, (uint64_t)sig, -1, NULL);

@@ -44,9 +44,13 @@ int atom_fail(int error)
     return -1;
 }
 
+/* Every server call's wrapper ends here, so it is also where handlers
+ * of signals that have arrived run (signal.c). */
 long atom_result(long result)
 {
-    return result < 0 ? atom_fail((int)-result) : result;
+    long r = result < 0 ? atom_fail((int)-result) : result;
+    atom_signal_point();
+    return r;
 }
 
 static void read_auxv(void)

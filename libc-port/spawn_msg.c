@@ -58,6 +58,10 @@ int spawn_msg_decode(const void *buf, size_t size, struct spawn_msg *out)
     if (strings_at(base, size, h.argv, h.argc, out->argv) != 0 ||
         strings_at(base, size, h.envp, h.envc, out->envp) != 0)
         return -EINVAL;
+    if ((h.sigmask | h.sigdefault) & ~SPAWN_MSG_SIGNALS)
+        return -EINVAL;
+    out->signals.mask = h.sigmask;
+    out->signals.defaults = h.sigdefault;
     out->argc = h.argc;
     out->envc = h.envc;
     out->action_count = h.action_count;
@@ -126,19 +130,22 @@ static uint32_t put_string(char *base, size_t *pos, const char *s)
 
 size_t spawn_msg_encode(void *buf, size_t buf_size, const char *path, const char *const *argv,
                         const char *const *envp, const struct spawn_msg_action *actions,
-                        const char *const *action_paths, size_t action_count)
+                        const char *const *action_paths, size_t action_count,
+                        const struct spawn_msg_signals *signals)
 {
     size_t need = spawn_msg_size(path, argv, envp, actions, action_paths, action_count);
     uint32_t argc, envc;
     strings_size(argv, &argc);
     strings_size(envp, &envc);
     if (need > buf_size || need > SPAWN_MSG_MAX_SIZE || action_count > SPAWN_MSG_MAX_ACTIONS ||
-        (size_t)argc + envc > SPAWN_MSG_MAX_STRINGS)
+        (size_t)argc + envc > SPAWN_MSG_MAX_STRINGS ||
+        (signals && ((signals->mask | signals->defaults) & ~SPAWN_MSG_SIGNALS)))
         return 0;
     char *base = buf;
     struct spawn_msg_header h = {
         .magic = SPAWN_MSG_MAGIC, .size = (uint32_t)need, .argc = argc, .envc = envc,
         .action_count = (uint32_t)action_count, .actions = sizeof(h),
+        .sigmask = signals ? signals->mask : 0, .sigdefault = signals ? signals->defaults : 0,
     };
     size_t pos = sizeof(h) + action_count * sizeof(struct spawn_msg_action);
     h.path = put_string(base, &pos, path);

@@ -122,3 +122,12 @@ ATOM_WEAK int getentropy(void *buf, size_t length)
 	close(fd);
 	return r == (ssize_t)length ? 0 : atom_fail(EIO);
 }
+
+/* Here rather than in time.c, whose start-time constructor would then run
+ * in every program that uses signals. */
+uint64_t atom_clock_ns(unsigned clock)
+{
+	uint64_t t = 0;
+	atom_syscall3(ATOM_SYS_CLOCK_NS, (long)&t, (long)clock, 0);
+	return t;
+}

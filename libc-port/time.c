@@ -6,7 +6,8 @@
  * since boot.  The kernel does not yet account CPU time per process, so
  * the CPU-time clock and times() report the time since the program
  * started: an upper bound on the CPU time it used.  Sleeps have the
- * kernel tick's resolution, 10 ms.
+ * kernel tick's resolution, 10 ms, and a signal's handler ends them
+ * (signal.c waits on the signal notification until the deadline).
  */
 #include <errno.h>
 #include <sys/time.h>
@@ -19,29 +20,22 @@
 #define ATOM_WEAK __attribute__((weak))
 #define NS 1000000000ull
 
-static uint64_t clock_ns(unsigned clock)
-{
-	uint64_t t = 0;
-	atom_syscall3(ATOM_SYS_CLOCK_NS, (long)&t, (long)clock, 0);
-	return t;
-}
-
 /* The monotonic time when the program started, taken before main. */
 static uint64_t start_ns;
 
 __attribute__((constructor)) static void time_start(void)
 {
-	start_ns = clock_ns(ATOM_CLOCK_MONOTONIC);
+	start_ns = atom_clock_ns(ATOM_CLOCK_MONOTONIC);
 }
 
 ATOM_WEAK int clock_gettime(clockid_t id, struct timespec *tp)
 {
 	uint64_t t;
 	switch (id) {
-	case CLOCK_REALTIME: t = clock_ns(ATOM_CLOCK_REALTIME); break;
-	case CLOCK_MONOTONIC: t = clock_ns(ATOM_CLOCK_MONOTONIC); break;
+	case CLOCK_REALTIME: t = atom_clock_ns(ATOM_CLOCK_REALTIME); break;
+	case CLOCK_MONOTONIC: t = atom_clock_ns(ATOM_CLOCK_MONOTONIC); break;
 	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID: t = clock_ns(ATOM_CLOCK_MONOTONIC) - start_ns; break;
+	case CLOCK_THREAD_CPUTIME_ID: t = atom_clock_ns(ATOM_CLOCK_MONOTONIC) - start_ns; break;
 	default: return atom_fail(EINVAL);
 	}
 	if (!tp)
@@ -67,7 +61,7 @@ ATOM_WEAK int gettimeofday(struct timeval *restrict tv, void *restrict tz)
 {
 	(void)tz;
 	if (tv) {
-		uint64_t t = clock_ns(ATOM_CLOCK_REALTIME);
+		uint64_t t = atom_clock_ns(ATOM_CLOCK_REALTIME);
 		tv->tv_sec = (time_t)(t / NS);
 		tv->tv_usec = (suseconds_t)(t % NS / 1000);
 	}
@@ -77,7 +71,7 @@ ATOM_WEAK int gettimeofday(struct timeval *restrict tv, void *restrict tz)
 /* In CLK_TCK units (1000 a second). */
 ATOM_WEAK clock_t times(struct tms *buf)
 {
-	uint64_t now = clock_ns(ATOM_CLOCK_MONOTONIC);
+	uint64_t now = atom_clock_ns(ATOM_CLOCK_MONOTONIC);
 	if (buf) {
 		buf->tms_utime = (clock_t)((now - start_ns) / (NS / CLK_TCK));
 		buf->tms_stime = 0;
@@ -93,21 +87,29 @@ ATOM_WEAK int nanosleep(const struct timespec *req, struct timespec *rem)
 		return atom_fail(EFAULT);
 	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NS)
 		return atom_fail(EINVAL);
-	uint64_t ns = (uint64_t)req->tv_sec > UINT64_MAX / NS - 1 ? UINT64_MAX
+	uint64_t ns = (uint64_t)req->tv_sec > UINT64_MAX / NS / 2 ? UINT64_MAX / 2
 			: (uint64_t)req->tv_sec * NS + (uint64_t)req->tv_nsec;
-	atom_syscall1(ATOM_SYS_SLEEP_NS, (long)ns);
+	if (ns == 0)
+		return 0;
+	uint64_t deadline = atom_clock_ns(ATOM_CLOCK_MONOTONIC) + ns;
+	if (atom_signal_wait(deadline) == 0)
+		return 0;
+	/* A handler ran: say how much of the sleep was left. */
 	if (rem) {
-		rem->tv_sec = 0;
-		rem->tv_nsec = 0;
+		uint64_t now = atom_clock_ns(ATOM_CLOCK_MONOTONIC);
+		uint64_t left = deadline > now ? deadline - now : 0;
+		rem->tv_sec = (time_t)(left / NS);
+		rem->tv_nsec = (long)(left % NS);
 	}
-	return 0;
+	return atom_fail(EINTR);
 }
 
 ATOM_WEAK unsigned sleep(unsigned seconds)
 {
-	struct timespec ts = { .tv_sec = seconds, .tv_nsec = 0 };
-	nanosleep(&ts, NULL);
-	return 0;
+	struct timespec ts = { .tv_sec = seconds, .tv_nsec = 0 }, rem;
+	if (nanosleep(&ts, &rem) == 0)
+		return 0;
+	return (unsigned)rem.tv_sec + (rem.tv_nsec > 0);
 }
 
 ATOM_WEAK int usleep(useconds_t usec)

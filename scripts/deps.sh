@@ -21,6 +21,8 @@ packages=(
     newlib-source       # the C library of user programs
     check               # C unit-test framework of the host tests
     gdb                 # `make debug`; the toolchain test runs a program under it
+    curl                # the toolchain test downloads GNU hello (docs/porting.md)
+    ca-certificates     # ... over https
     console-setup-linux # the PSF console font (Terminus)
 )
 

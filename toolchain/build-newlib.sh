@@ -71,6 +71,9 @@ for macro in __linux__ __linux linux __gnu_linux__ __unix__ __unix unix; do
 done
 target_cflags="-O2 -g -fno-pie -fno-pic -fno-stack-protector"
 target_cflags="$target_cflags -ffunction-sections -fdata-sections"
+# signal(), raise() and the handler table are libatom's (libc-port/signal.c),
+# which delivers signals sent by other processes too.
+target_cflags="$target_cflags -DSIGNAL_PROVIDED"
 
 : >"$log"
 rm -rf "$src" "$obj" "$stage"
@@ -87,6 +90,18 @@ sed -i 's/^#if defined (__SPU__) || defined(__rtems__) || defined(__CYGWIN__)/#i
 	"$src/newlib/libc/include/sys/stat.h" &&
 	grep -q '__atom__' "$src/newlib/libc/include/sys/stat.h" ||
 	fail "patching sys/stat.h"
+
+# newlib's struct sigaction for plain ELF targets has only SA_NOCLDSTOP;
+# libatom implements these too (libc-port/signal.c).
+echo "== declare SA_RESTART, SA_NODEFER and SA_RESETHAND for __atom__" >>"$log"
+sed -i '/^#define SA_NOCLDSTOP 1  \/\* only value supported now/a\
+#if defined(__atom__)\
+#define SA_RESTART   0x10000000 /* restart a call the handler interrupted */\
+#define SA_NODEFER   0x40000000 /* leave the signal unblocked in its handler */\
+#define SA_RESETHAND 0x80000000 /* back to SIG_DFL when the handler runs */\
+#endif' "$src/newlib/libc/include/sys/signal.h" &&
+	grep -q 'SA_RESTART' "$src/newlib/libc/include/sys/signal.h" ||
+	fail "patching sys/signal.h"
 
 echo "== configure" >>"$log"
 (
@@ -126,6 +141,11 @@ if [ ! -f "$installed/lib/libc.a" ] || [ ! -f "$installed/include/stdio.h" ]; th
 	echo "newlib: install tree $installed is incomplete" >&2
 	exit 1
 fi
+# newlib's rename() is link() then unlink(), which can neither move a
+# directory nor replace a file; libatom's asks the file server.  libc.a
+# comes first on the link line, so its copy must go.
+ar d "$installed/lib/libc.a" lib_a-rename.o >>"$log" 2>&1 ||
+	fail "removing rename() from libc.a"
 mkdir -p "$sysroot/lib"
 rm -rf "$sysroot/include.new"
 cp -R "$installed/include" "$sysroot/include.new"

@@ -60,6 +60,7 @@
 #include <kernel/error.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
+#include <kernel/panic.h>
 
 static spinlock_t cdt_lock = SPINLOCK_INIT;
 static uint64_t revoke_steps;
@@ -82,9 +83,19 @@ void kobject_get(struct kobject *obj)
     __atomic_add_fetch(&obj->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/* A count that was already 0, or reads as heap poison, means the object
+ * was freed: stop there, naming the caller, rather than corrupt the heap. */
+static uint32_t refcount_drop(struct kobject *obj)
+{
+    uint32_t was = __atomic_fetch_sub(&obj->refcount, 1, __ATOMIC_ACQ_REL);
+    if (was == 0 || was == HEAP_POISON * 0x01010101u)
+        panic("reference dropped on a freed object %p (type %u)", (void *)obj, obj->type);
+    return was - 1;
+}
+
 void kobject_put(struct kobject *obj)
 {
-    if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_ACQ_REL) == 0 && obj->destroy)
+    if (refcount_drop(obj) == 0 && obj->destroy)
         obj->destroy(obj);
 }
 
@@ -94,7 +105,7 @@ static void put_deferred(struct kobject *obj, struct kobject **reap)
 {
     if (!obj)
         return;
-    if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+    if (refcount_drop(obj) == 0) {
         obj->reap_next = *reap;
         *reap = obj;
     }

@@ -125,12 +125,19 @@ int ipc_recv(struct endpoint *ep, uint64_t timeout)
 }
 
 /* Gives the current thread's message to its caller; ipc_lock held.
- * Returns the caller, claimed but not yet woken, or NULL. */
+ * Returns the caller, claimed but not yet woken, or NULL.  A caller that
+ * cannot be claimed is being killed: the debt is void all the same, so
+ * the server may receive again at once rather than when the caller's
+ * thread gets round to unlinking itself. */
 static struct thread *reply_to_caller(struct thread *t)
 {
     struct thread *c = t->ipc.caller;
-    if (!c || !sched_claim(c))
+    if (!c)
         return NULL;
+    if (!sched_claim(c)) {
+        ipc_detach_server(c);
+        return NULL;
+    }
     ipc_deliver(t, c, 0);
     ipc_unlink_call(c);
     return c;

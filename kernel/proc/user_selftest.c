@@ -249,8 +249,8 @@ SELFTEST(user_system_call_fuzzer)
 }
 
 /* The user-space suite: init runs /etc/init-selftest.conf (the file
- * server, then tests/uposix and tests/uvfskill, which spawn over a
- * thousand processes between them) and exits with the number of tests
+ * server, then tests/uposix, tests/usignal and tests/uvfskill, which
+ * spawn over a thousand processes between them) and exits with the number of tests
  * that failed.  Afterwards every page and kernel object they used must be
  * free again.  Machines under 96 MiB run it with a smaller large file. */
 SELFTEST(user_space_services_and_posix_programs)
@@ -264,8 +264,7 @@ SELFTEST(user_space_services_and_posix_programs)
     struct process *init = env->start_init(env, conf);
     if (!init)
         return "bin/init could not be started";
-    int status = process_wait(init);
-    kobject_put(&init->obj);
+    int status = process_wait(init);  /* drops our reference */
     if (status != 0) {
         static char problem[96];
         fmt_snprintf(problem, sizeof(problem), "%d test(s) of %s failed (see init's output)",

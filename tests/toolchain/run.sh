@@ -5,8 +5,12 @@
 # last builds something with build/toolchain/bin/x86_64-atom-* in a scratch
 # directory and inspects the result with the host readelf/nm, so each one
 # fails on its own when the driver, specs, link script or libc port goes
-# wrong.  The last needs no build: docs/abi.md must name everything in the
-# ABI headers.  Exits non-zero if any check failed.
+# wrong.  Among them, the examples of docs/porting.md marked for testing run
+# exactly as written: a single-file program, and GNU hello 2.10 built with
+# its configure script (15 to 40 s; its tarball is downloaded once, with
+# curl, into $BUILD/downloads).  The last check needs no build: docs/abi.md
+# must name everything in the ABI headers.  Exits non-zero if any check
+# failed.
 #
 # Environment: BUILD (default build), MAKE (default make; the command used
 # to re-run `make toolchain`).
@@ -295,6 +299,19 @@ EOF
 }
 check "a program using aligned_alloc, memcpy, setjmp and libm links without warnings" quiet_link
 
+# libc.a comes before libatom.a on the link line, so a function both
+# define would silently be newlib's (as rename() once was: link and unlink,
+# which cannot move a directory).
+one_definition() {
+	local both
+	both=$(comm -12 \
+		<(nm -g --defined-only "$sysroot/lib/libatom.a" | awk 'NF == 3 { print $3 }' | sort -u) \
+		<(nm -g --defined-only "$sysroot/lib/libc.a" | awk 'NF == 3 { print $3 }' | sort -u))
+	echo "defined in both libc.a and libatom.a: ${both:-none}"
+	[ -z "$both" ]
+}
+check "libc.a and libatom.a define no function twice" one_definition
+
 nostdlib() {
 	cat >"$scratch/bare.c" <<'EOF'
 void _start(void) { for (;;) { } }
@@ -317,6 +334,162 @@ relocated() {
 	cmp "$hello" "$scratch/hello-moved"
 }
 check "a copied toolchain and sysroot work from their new place" relocated
+
+# --- docs/porting.md's examples, run as written -----------------------------
+#
+# A block of docs/porting.md marked by a line "<!-- test: NAME -->" just
+# before its ```sh fence is run exactly as written with `sh -e`, in a fresh
+# directory, with the toolchain first on PATH and nothing else from this
+# environment (no CC, CFLAGS or MAKEFLAGS), under a timeout.
+
+doc=docs/porting.md
+abs_bin=$(cd "$bin" 2>/dev/null && pwd) || abs_bin=$bin
+downloads=$build/downloads
+
+# doc_block NAME: prints the body of the block marked NAME; fails if none.
+doc_block() {
+	awk -v mark="<!-- test: $1 -->" '
+		state == 0 && $0 == mark { state = 1; next }
+		state == 1 { if ($0 == "```sh") { state = 2; next } exit }
+		state == 2 { if ($0 == "```") { found = 1; exit } print }
+		END { exit !found }' "$doc"
+}
+
+# run_doc_block NAME DIR LOG: runs block NAME (saved as DIR.sh) in DIR
+# (created if need be), its output in LOG; on failure shows the end of LOG.
+run_doc_block() {
+	local name=$1 dir=$2 log=$3 script status
+	mkdir -p "$dir" && script=$(cd "$dir" && pwd).sh || return 1
+	if ! doc_block "$name" >"$script" || ! [ -s "$script" ]; then
+		echo "no \`\`\`sh block after <!-- test: $name --> in $doc"
+		return 1
+	fi
+	(cd "$dir" && env -i HOME="$HOME" PATH="$abs_bin:$PATH" \
+		timeout -k 10 300 sh -e "$script") >"$log" 2>&1
+	status=$?
+	((status == 0)) && return 0
+	if ((status == 124 || status == 137)); then
+		echo "the block did not finish within 300 s; the end of its output:"
+	else
+		echo "the block failed with status $status; the end of its output:"
+	fi
+	tail -n 25 "$log"
+	return 1
+}
+
+# atom_executable FILE: FILE is a static x86-64 Atom executable (EXEC at or
+# above 0x400000, no interpreter, nothing dynamic) with main, crt0's _start
+# and newlib's __libc_init_array.
+atom_executable() {
+	local file=$1 header entry segs sections syms sym bad=0
+	[ -f "$file" ] || { echo "$file was not built"; return 1; }
+	header=$(readelf -hW "$file" 2>&1) || { echo "$header"; return 1; }
+	grep -Eq 'Class: +ELF64' <<<"$header" || { echo "not ELF64"; bad=1; }
+	grep -Eq 'Machine: +Advanced Micro Devices X86-64' <<<"$header" ||
+		{ echo "not x86-64"; bad=1; }
+	grep -Eq 'Type: +EXEC' <<<"$header" || { echo "not an EXEC file"; bad=1; }
+	entry=$(awk '/Entry point address/ { print $4 }' <<<"$header")
+	if [ -z "$entry" ] || ! ((entry >= 0x400000 && entry < 0x0000800000000000)); then
+		echo "entry point '$entry' is not in [0x400000, 0x800000000000)"
+		bad=1
+	fi
+	segs=$(segments "$file")
+	grep -q '^LOAD ' <<<"$segs" || { echo "no PT_LOAD"; bad=1; }
+	if grep -Eq '^(INTERP|DYNAMIC) ' <<<"$segs"; then
+		echo "has a PT_INTERP or PT_DYNAMIC segment"
+		bad=1
+	fi
+	sections=$(readelf -SW "$file" 2>&1)
+	if grep -Eq ' \.(interp|dynamic|dynsym) ' <<<"$sections"; then
+		echo "has an .interp, .dynamic or .dynsym section"
+		bad=1
+	fi
+	syms=$(nm "$file" 2>&1)
+	for sym in main _start __libc_init_array; do
+		grep -Eq " T $sym\$" <<<"$syms" || { echo "nm shows no T $sym"; bad=1; }
+	done
+	echo "$file: entry $entry, LOADs $(awk '$1 == "LOAD" { printf "%s@%s ", $4, $3 }' <<<"$segs")"
+	return "$bad"
+}
+
+single=$scratch/doc-single
+single_example() {
+	run_doc_block single-file-example "$single" "$single.log" || return 1
+	if [ -s "$single.log" ]; then
+		cat "$single.log"
+		echo "the block printed the above (warnings?)"
+		return 1
+	fi
+}
+check "docs/porting.md's single-file example builds as written, without warnings" \
+	single_example
+check "docs/porting.md's single-file example makes a static Atom executable" \
+	atom_executable "$single/hello"
+
+# The autoconf example downloads GNU hello.  The tarball is kept in
+# $build/downloads (checked against the sha256 the block names before each
+# use) and put beside the block, whose first line downloads it only when it
+# is missing, so the network is needed once.
+
+# fetch_tarball BLOCK DIR: puts the tarball BLOCK downloads into DIR.
+fetch_tarball() {
+	local block=$1 dir=$2 url sum name cached got
+	url=$(grep -Eo 'https?://[^[:space:]]+' <<<"$block" | head -n 1)
+	sum=$(grep -Eo '[0-9a-f]{64}' <<<"$block" | head -n 1)
+	name=${url##*/}
+	if [ -z "$url" ] || [ -z "$sum" ]; then
+		echo "the autoconf block of $doc names no URL or no sha256"
+		return 1
+	fi
+	cached=$downloads/$name
+	if [ -f "$cached" ] && [ "$(sha256sum <"$cached" | cut -d ' ' -f 1)" = "$sum" ]; then
+		cp "$cached" "$dir/$name"
+		return
+	fi
+	mkdir -p "$downloads" || return 1
+	if ! command -v curl >/dev/null 2>&1; then
+		echo "curl is not installed (scripts/deps.sh); cannot download $url"
+		return 1
+	fi
+	if ! curl -sSfL --connect-timeout 20 --max-time 120 --retry 2 \
+		-o "$cached.part" "$url" 2>&1; then
+		rm -f "$cached.part"
+		echo "could not download $url (the tarball of $doc's autoconf example;"
+		echo "once downloaded it is kept in $cached)"
+		return 1
+	fi
+	got=$(sha256sum <"$cached.part" | cut -d ' ' -f 1)
+	if [ "$got" != "$sum" ]; then
+		rm -f "$cached.part"
+		echo "$url has sha256 $got; $doc says $sum"
+		return 1
+	fi
+	mv -f "$cached.part" "$cached" && cp "$cached" "$dir/$name"
+}
+
+autoconf_dir=$scratch/doc-autoconf
+autoconf_example() {
+	local block start
+	start=$SECONDS
+	block=$(doc_block autoconf-example) || {
+		echo "no \`\`\`sh block after <!-- test: autoconf-example --> in $doc"
+		return 1
+	}
+	mkdir -p "$autoconf_dir" && fetch_tarball "$block" "$autoconf_dir" &&
+		run_doc_block autoconf-example "$autoconf_dir" "$autoconf_dir.log" || return 1
+	# The block's configure line must have reached the link.
+	if ! grep -Eq '^x86_64-atom-gcc .*-o hello( |$)' "$autoconf_dir.log"; then
+		echo "make did not link hello with x86_64-atom-gcc; the end of its output:"
+		tail -n 25 "$autoconf_dir.log"
+		return 1
+	fi
+	echo "took $((SECONDS - start)) s" >"$autoconf_dir.time"
+}
+check "docs/porting.md's autoconf example (GNU hello 2.10) configures and builds as written" \
+	autoconf_example
+[ -f "$autoconf_dir.time" ] && echo "# autoconf example $(cat "$autoconf_dir.time")"
+check "docs/porting.md's autoconf example makes a static Atom executable" \
+	atom_executable "$autoconf_dir/hello-2.10/hello"
 
 # --- make toolchain is incremental ------------------------------------------
 

@@ -5,7 +5,9 @@
  */
 #include "unit.h"
 #include <kernel/log.h>
+#include <kernel/panic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char text[16384];
@@ -50,4 +52,17 @@ void host_log_clear(void)
 {
     len = 0;
     text[0] = '\0';
+}
+
+/* A kernel panic in code under test ends the test run, loudly: no test
+ * provokes one on purpose. */
+void panic_at(const char *func, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "PANIC: %s: ", func);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
 }

@@ -23,6 +23,7 @@ Suite *suite_region(void);
 Suite *suite_manifest(void);
 Suite *suite_init_conf(void);
 Suite *suite_vfs(void);
+Suite *suite_sh(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

@@ -19,6 +19,11 @@
  * that is how a pipe's reader sees end-of-file when its writer dies.
  * Calls to the VFS have a send timeout: init must never wait forever for
  * a server it is responsible for restarting.
+ *
+ * Signals (<atom/proc.h>) are decided here, where the dispositions each
+ * process registers are kept: init ends a process, drops the signal, or
+ * sets its bit in the process's notification for the C library to run
+ * the handler, and then interrupts whatever the process waits in.
  */
 #include <errno.h>
 #include <signal.h>
@@ -59,7 +64,18 @@ struct proc {
     void *owner;                   /* the service, if init.conf started it */
     long wait_reply;               /* a saved PROC_WAIT reply, or -1 */
     int wait_pid;                  /* what that wait asked for */
+    long signal;                   /* its signal notification (we signal) */
+    uint64_t deliver, ignored;     /* PROC_SIGNALS' sets */
 };
+
+/* What a new process starts with, signal-wise. */
+struct start_signals {
+    uint64_t ignored, blocked;
+};
+
+#define SIGNAL_BIT(sig) (1ull << (sig))
+/* SIGKILL and SIGSTOP can be neither caught, blocked nor ignored. */
+#define UNCATCHABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
 
 static struct proc procs[MAX_PROCS];
 static long endpoint = -1, vfs_endpoint = -1;
@@ -69,8 +85,10 @@ void proc_init(long ep, long vfs)
 {
     endpoint = ep;
     vfs_endpoint = vfs;
-    for (size_t i = 0; i < MAX_PROCS; i++)
+    for (size_t i = 0; i < MAX_PROCS; i++) {
         procs[i].wait_reply = -1;
+        procs[i].signal = -1;
+    }
 }
 
 static struct proc *find(int pid)
@@ -151,17 +169,18 @@ static int create(struct proc *p, const char *name, struct spawn_result *res)
 
 /* Loads and starts the program in the process create() made, with the
  * grants from handle 2 on, then (unless serves_vfs) its process-server
- * capability and VFS session, badged with its pid and named in its
- * auxiliary vector.  On failure the process is discarded. */
+ * capability and VFS session, badged with its pid, then its signal
+ * notification, each named in its auxiliary vector.  On failure the
+ * process is discarded. */
 static int load(struct proc *p, const struct spawn_result *res, const char *name,
                 const void *elf, size_t elf_size, const char *const *argv,
                 const char *const *envp, const long *grants, size_t grant_count,
-                bool serves_vfs, int parent)
+                bool serves_vfs, int parent, struct start_signals sigs)
 {
-    long all[SPAWN_MAX_GRANTS], mine[2] = { -1, -1 };
-    struct ustack_aux aux[2];
+    long all[SPAWN_MAX_GRANTS], mine[3] = { -1, -1, -1 };
+    struct ustack_aux aux[5];
     size_t n = 0, naux = 0;
-    if (grant_count + 2 > SPAWN_MAX_GRANTS) {
+    if (grant_count + 3 > SPAWN_MAX_GRANTS) {
         spawn_discard(res);
         return -E2BIG;
     }
@@ -177,16 +196,38 @@ static int load(struct proc *p, const struct spawn_result *res, const char *name
             all[n++] = mine[1];
         }
     }
+    /* The signal notification: we keep the right to signal it, the
+     * process gets the right to take its bits (GRANT: to be granted). */
+    long signal = atom_syscall0(ATOM_SYS_NOTIFICATION_CREATE);
+    if (signal < 0) {
+        for (int i = 0; i < 2; i++)
+            if (mine[i] >= 0)
+                atom_syscall1(ATOM_SYS_CAP_DELETE, mine[i]);
+        spawn_discard(res);
+        return -errno_of(-signal);
+    }
+    if ((mine[2] = atom_syscall6(ATOM_SYS_CAP_DUPLICATE, signal,
+                                 ATOM_RIGHT_READ | ATOM_RIGHT_GRANT, 0, 0, 0, 0)) >= 0) {
+        aux[naux++] = (struct ustack_aux){ AT_ATOM_SIGNAL, 2 + n };
+        all[n++] = mine[2];
+    }
+    sigs.ignored &= SPAWN_MSG_SIGNALS & ~UNCATCHABLE;
+    sigs.blocked &= SPAWN_MSG_SIGNALS & ~UNCATCHABLE;
+    if (sigs.ignored)
+        aux[naux++] = (struct ustack_aux){ AT_ATOM_SIGIGN, sigs.ignored };
+    if (sigs.blocked)
+        aux[naux++] = (struct ustack_aux){ AT_ATOM_SIGMASK, sigs.blocked };
     struct spawn_request req = {
         .name = name, .elf = elf, .elf_size = elf_size, .argv = argv, .envp = envp,
         .grants = all, .grant_count = n, .aux = aux, .aux_count = naux,
         .priority = ATOM_PRIORITY_DEFAULT,
     };
     int r = spawn_load(&req, res);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         if (mine[i] >= 0)
             atom_syscall1(ATOM_SYS_CAP_DELETE, mine[i]);
     if (r < 0) {
+        atom_syscall1(ATOM_SYS_CAP_DELETE, signal);
         spawn_discard(res);
         return -errno_of(-r);
     }
@@ -199,6 +240,9 @@ static int load(struct proc *p, const struct spawn_result *res, const char *name
     p->status = 0;
     p->owner = NULL;
     p->wait_reply = -1;
+    p->signal = signal;
+    p->ignored = sigs.ignored;
+    p->deliver = sigs.blocked & ~sigs.ignored;
     return res->pid;
 }
 
@@ -213,7 +257,7 @@ int proc_start_service(const char *name, const void *elf, size_t elf_size,
     int r = create(p, name, &res);
     if (r == 0)
         r = load(p, &res, name, elf, elf_size, argv, envp, grants, grant_count, serves_vfs,
-                 INIT_PID);
+                 INIT_PID, (struct start_signals){ 0, 0 });
     if (r > 0) {
         p->owner = owner;
         if (serves_vfs)
@@ -242,6 +286,8 @@ static void free_slot(struct proc *p)
     p->state = FREE;
 }
 
+static void deliver(struct proc *p, int sig);
+
 static bool wait_matches(const struct proc *parent, const struct proc *child)
 {
     return child->ppid == parent->pid && (parent->wait_pid == -1 || parent->wait_pid == child->pid);
@@ -254,6 +300,9 @@ static void ended(struct proc *p, int status, const char *how)
     p->status = status;
     atom_syscall1(ATOM_SYS_CAP_DELETE, p->process);
     atom_syscall1(ATOM_SYS_CAP_DELETE, p->address_space);
+    if (p->signal >= 0)
+        atom_syscall1(ATOM_SYS_CAP_DELETE, p->signal);
+    p->signal = -1;
     if (p->wait_reply >= 0) {
         atom_syscall1(ATOM_SYS_CAP_DELETE, p->wait_reply);
         p->wait_reply = -1;
@@ -287,6 +336,8 @@ static void ended(struct proc *p, int status, const char *how)
         parent->wait_reply = -1;
         free_slot(p);
     }
+    if (parent->state == RUNNING)
+        deliver(parent, SIGCHLD);
 }
 
 static int signal_of_vector(uint64_t vector)
@@ -342,10 +393,25 @@ void proc_report(const struct atom_msg *m)
     ended(p, status, how);
 }
 
-/* Signals whose default action is to do nothing. */
-static bool ignored_by_default(int sig)
+/* Signal sig (1 to NSIG - 1) reaches running process p. */
+static void deliver(struct proc *p, int sig)
 {
-    return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+    uint64_t bit = SIGNAL_BIT(sig);
+    if (sig == SIGKILL) {
+        proc_kill_pid(p->pid, sig);
+    } else if (p->ignored & bit) {
+        return;
+    } else if (p->deliver & bit) {
+        atom_syscall3(ATOM_SYS_NOTIFY_SIGNAL, p->signal, (long)bit, 0);
+        if (p->wait_reply >= 0) {
+            reply_saved(p->wait_reply, -EINTR, 0);
+            p->wait_reply = -1;
+        }
+        if (vfs_pid && p->pid != vfs_pid)
+            vfs_call(VFS_INTERRUPT, (uint64_t)p->pid, 0, -1, NULL);
+    } else if (!(PROC_SIGNALS_IGNORED_BY_DEFAULT & bit)) {
+        proc_kill_pid(p->pid, sig);
+    }
 }
 
 void proc_kill_pid(int pid, int sig)
@@ -451,8 +517,9 @@ static long do_spawn(struct proc *caller, uint64_t size, long mem)
         r = -EIO;
     uint64_t pages = 0, file_size = r >= 0 ? (uint64_t)r : 0;
     if (r >= 0 && (r = map_file(file, file_size, &pages)) == 0) {
+        struct start_signals sigs = { caller->ignored & ~msg.signals.defaults, msg.signals.mask };
         r = load(p, &res, name, (const void *)(uintptr_t)FILE_VA, (size_t)file_size,
-                 msg.argv, msg.envp, NULL, 0, false, caller->pid);
+                 msg.argv, msg.envp, NULL, 0, false, caller->pid, sigs);
         atom_syscall3(ATOM_SYS_MEM_UNMAP, SELF_SPACE, (long)FILE_VA, (long)pages);
         if (r < 0)
             vfs_call(VFS_EXIT, (uint64_t)res.pid, 0, -1, NULL);
@@ -512,9 +579,18 @@ static long do_kill(int pid, int sig)
     struct proc *p = find(pid);
     if (!p)
         return -ESRCH;
-    if (sig == 0 || p->state == ZOMBIE || ignored_by_default(sig))
-        return 0;
-    proc_kill_pid(pid, sig);
+    if (sig != 0 && p->state == RUNNING)
+        deliver(p, sig);
+    return 0;
+}
+
+/* PROC_SIGNALS: what the caller's C library wants done with signals. */
+static long do_signals(struct proc *caller, uint64_t deliver_set, uint64_t ignore_set)
+{
+    if ((deliver_set | ignore_set) & ~SPAWN_MSG_SIGNALS)
+        return -EINVAL;
+    caller->deliver = deliver_set & ~UNCATCHABLE;
+    caller->ignored = ignore_set & ~UNCATCHABLE;
     return 0;
 }
 
@@ -572,6 +648,7 @@ void proc_request(struct atom_msg *m)
     case PROC_KILL: reply(do_kill((int)(int64_t)m->w[0], (int)(int64_t)m->w[1]), 0); break;
     case PROC_GETPPID: reply(caller->ppid, 0); break;
     case PROC_NEXT: do_next((int)(int64_t)m->w[0]); break;
+    case PROC_SIGNALS: reply(do_signals(caller, m->w[0], m->w[1]), 0); break;
     default: reply(-ENOSYS, 0); break;
     }
 }

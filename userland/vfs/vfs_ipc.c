@@ -8,7 +8,7 @@
  * vfs_ops.h; the result goes back in the reply's first word.
  *
  * The badge names the caller: a pid for a client session, 0 for init,
- * whose calls (VFS_SPAWN, VFS_EXIT) manage sessions.  A client's buffer
+ * whose calls (VFS_SPAWN, VFS_EXIT, VFS_INTERRUPT) manage sessions.  A client's buffer
  * is mapped here while its session lasts, at a slot of CLIENT_VA.
  * Paths are copied out of it before use, since the client can change
  * them at any moment; data is copied once, straight into or out of the
@@ -17,7 +17,8 @@
  * The server never waits for anyone.  A read or write that must wait
  * for a pipe has its reply saved (ATOM_SYS_REPLY_SAVE) and is tried
  * again after every later request, until it completes or its client
- * goes; so one blocked client never holds up another.
+ * goes, or a signal interrupts it; so one blocked client never holds up
+ * another.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -95,6 +96,19 @@ static void forget(uint64_t pid)
     struct vfs_session *s = vfs_session_find(pid);
     if (s)
         vfs_session_destroy(s);
+}
+
+/* VFS_INTERRUPT: pid's waiting reads and writes fail with EINTR.  They
+ * moved nothing (a blocked request changes nothing), so the C library
+ * may simply ask again when the handler wants the call restarted. */
+static void interrupt(uint64_t pid)
+{
+    for (size_t i = 0; i < MAX_PENDING; i++)
+        if (pending[i].pid == pid) {
+            struct atom_msg m = { .info = ATOM_MSG_INFO(0, 1, 0), .w = { (uint64_t)-EINTR } };
+            atom_ipc(ATOM_SYS_IPC_SEND, pending[i].reply, &m, 0);  /* deletes the reply */
+            pending[i].pid = 0;
+        }
 }
 
 /* VFS_ATTACH: map the client's buffer, making a session if needed. */
@@ -351,6 +365,8 @@ static void serve(const struct atom_msg *m, struct answer *a)
             do_spawn(w[0], w[1], cap, a);
         else if (label == VFS_EXIT)
             forget(w[0]);
+        else if (label == VFS_INTERRUPT)
+            interrupt(w[0]);
         else
             a->w[0] = -ENOSYS;
     } else if (label == VFS_ATTACH) {

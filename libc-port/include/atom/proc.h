@@ -8,6 +8,7 @@
 #ifndef ATOM_PROC_H
 #define ATOM_PROC_H
 
+#include <signal.h>
 #include <stdint.h>
 
 enum proc_label {
@@ -20,7 +21,28 @@ enum proc_label {
     PROC_NEXT,       /* w0 pid -> the next process after it (0: from the
                         start), or 0 at the end; w1 its parent, w2 its
                         state (PROC_STATE_*); words 4-7: its name, NUL-padded */
+    PROC_SIGNALS,    /* w0 the signals to deliver to us, w1 the signals to
+                        ignore (bits 1 << sig) -> 0.  See below. */
 };
+
+/* Signals.  Every process has a notification (AT_ATOM_SIGNAL).  When a
+ * signal is sent to it (PROC_KILL, or SIGCHLD when a child ends):
+ *  - SIGKILL ends it;
+ *  - a signal it ignores (PROC_SIGNALS w1) is dropped;
+ *  - a signal in its delivery set (w0: those it catches, and those it
+ *    blocks, which the C library holds pending) sets bit 1 << sig in the
+ *    notification, and a call it is blocked in answers -EINTR: a wait
+ *    here, or a read or write the file server keeps waiting (VFS_INTERRUPT);
+ *  - otherwise the default action: SIGCHLD, SIGURG, SIGWINCH, SIGCONT and
+ *    the stop signals (there is no job control) are dropped, the rest end
+ *    the process with that signal.
+ * The ignored set passes to children (AT_ATOM_SIGIGN, less the spawn
+ * request's sigdefault); the delivery set starts as the blocked set. */
+
+/* The signals whose default action is to do nothing, as bits 1 << sig. */
+#define PROC_SIGNALS_IGNORED_BY_DEFAULT                                      \
+    ((1ull << SIGCHLD) | (1ull << SIGURG) | (1ull << SIGWINCH) | (1ull << SIGCONT) | \
+     (1ull << SIGSTOP) | (1ull << SIGTSTP) | (1ull << SIGTTIN) | (1ull << SIGTTOU))
 
 #define PROC_STATE_RUNNING 1
 #define PROC_STATE_ZOMBIE  2   /* ended, not yet waited for */

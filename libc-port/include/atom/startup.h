@@ -10,5 +10,10 @@
 
 #define AT_ATOM_PROC 0x41540001u  /* handle: the process server, badged with our pid */
 #define AT_ATOM_VFS  0x41540002u  /* handle: our VFS session, badged with our pid */
+/* Signals (<atom/proc.h>, PROC_SIGNALS): */
+#define AT_ATOM_SIGNAL  0x41540003u /* handle: our signal notification (READ) */
+#define AT_ATOM_SIGIGN  0x41540004u /* signals ignored from the start (bit 1 << sig),
+                                       inherited from the parent */
+#define AT_ATOM_SIGMASK 0x41540005u /* signals blocked from the start */
 
 #endif

@@ -64,6 +64,8 @@ enum vfs_label {
                         apply, then FD_CLOEXEC descriptors close. */
     VFS_EXIT,        /* init only.  w0 pid: the process has ended; its
                         session and descriptors go */
+    VFS_INTERRUPT,   /* init only.  w0 pid: a signal came; a read or write
+                        it is waiting in answers -EINTR (nothing moved) */
 };
 
 /* VFS_READ and VFS_WRITE flags. */

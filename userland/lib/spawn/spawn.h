@@ -17,7 +17,7 @@
 #include <kernel/user_stack.h>
 
 #define SPAWN_MAX_GRANTS 16
-#define SPAWN_MAX_AUX    4
+#define SPAWN_MAX_AUX    8
 
 struct spawn_request {
     const char *name;             /* the process's name (1..31 bytes) */

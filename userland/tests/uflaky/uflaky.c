@@ -6,8 +6,10 @@
  * its arguments and exactly which capabilities it holds, so the test
  * sees that init gave it the one its line names and, after it, only its
  * two server capabilities (process server and VFS session: endpoints it
- * may call but not receive on).
+ * may call but not receive on) and its signal notification (which it may
+ * wait on but not signal).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -20,9 +22,9 @@ int main(int argc, char **argv)
     const char *restarts = getenv("INIT_RESTARTS");
     const char *name = getenv("INIT_SERVICE");
     int run = restarts ? atoi(restarts) : -1;
-    struct atom_cap_info ci[4];
-    long h[4];
-    for (int i = 0; i < 4; i++)
+    struct atom_cap_info ci[5];
+    long h[5];
+    for (int i = 0; i < 5; i++)
         h[i] = atom_syscall3(ATOM_SYS_CAP_INSPECT, 2 + i, (long)&ci[i], 0);
     int servers = 0;
     for (int i = 1; i < 3; i++)
@@ -32,9 +34,12 @@ int main(int argc, char **argv)
            argc == 2 ? "" : "s");
     for (int i = 1; i < argc; i++)
         printf(" %s", argv[i]);
-    printf("; handle 2 %s, handles 3-4 %s, handle 5 %s\n",
+    bool signal = h[3] == 0 && ci[3].type == ATOM_OBJ_NOTIFICATION &&
+                  ci[3].rights == (ATOM_RIGHT_READ | ATOM_RIGHT_GRANT);
+    printf("; handle 2 %s, handles 3-4 %s, handle 5 %s, handle 6 %s\n",
            h[0] == 0 && ci[0].type == ATOM_OBJ_IOPORT ? "an ioport" : "wrong",
-           servers == 2 ? "its servers" : "wrong", h[3] == -ATOM_EBADF ? "empty" : "wrong");
+           servers == 2 ? "its servers" : "wrong", signal ? "its signals" : "wrong",
+           h[4] == -ATOM_EBADF ? "empty" : "wrong");
     fflush(stdout);
     if (run == 0)
         return *(volatile int *)0;
