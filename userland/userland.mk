@@ -1,10 +1,11 @@
 # User programs: each directory under userland/ (or userland/tests/,
 # userland/bench/) with
 # C sources is one program, built with x86_64-atom-gcc into
-# build/userland/<name>/<name> (with symbols, for debugging) and stripped
+# build/userland/<name>/<name> (drivers: userland/drivers/<name>/; with symbols, for debugging) and stripped
 # into build/userland/bin/<name> for the initrd.  userland/bin/ is the
 # exception: one program per source file (see BIN_PROGRAMS below).
-USER_PROGRAM_DIRS := userland/hello userland/init userland/vfs userland/sh $(wildcard userland/tests/*) \
+USER_PROGRAM_DIRS := userland/hello userland/init userland/vfs userland/sh \
+	$(wildcard userland/console) $(wildcard userland/drivers/*) $(wildcard userland/tests/*) \
 	$(wildcard userland/bench/*)
 USER_PROGRAMS := $(notdir $(USER_PROGRAM_DIRS))
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
