@@ -385,6 +385,47 @@ static void give_devices(struct process *init, const void *initrd, size_t initrd
     }
 }
 
+/* init's environment: PATH, then every key=value option of the command
+ * line that is not the kernel's own (keymap=de, say), as Linux passes
+ * unknown options to init.  Keys are [a-z0-9_], values have no quotes
+ * or spaces; anything else is left out with a warning. */
+#define INIT_ENV_MAX 8
+#define INIT_ENV_BYTES 64
+
+struct init_env {
+    const char *ptrs[INIT_ENV_MAX + 2];
+    char text[INIT_ENV_MAX][INIT_ENV_BYTES];
+    size_t count;
+};
+
+static bool init_env_add(void *ctx, const char *key, size_t key_len, const char *value,
+                         size_t value_len)
+{
+    static const char *const kernel_keys[] = { "loglevel", "console", "init.conf" };
+    struct init_env *env = ctx;
+    if (!value)
+        return true;
+    for (size_t i = 0; i < sizeof(kernel_keys) / sizeof(kernel_keys[0]); i++)
+        if (strlen(kernel_keys[i]) == key_len && memcmp(kernel_keys[i], key, key_len) == 0)
+            return true;
+    bool ok = key_len > 0 && key_len + value_len + 2 <= INIT_ENV_BYTES &&
+              env->count < INIT_ENV_MAX;
+    for (size_t i = 0; ok && i < key_len; i++)
+        ok = (key[i] >= 'a' && key[i] <= 'z') || (key[i] >= '0' && key[i] <= '9') ||
+             key[i] == '_';
+    for (size_t i = 0; ok && i < value_len; i++)
+        ok = value[i] > ' ' && value[i] < 0x7f && value[i] != '"';
+    if (!ok) {
+        log_warn("cmdline: option '%.*s' not passed to init", (int)key_len, key);
+        return true;
+    }
+    fmt_snprintf(env->text[env->count], INIT_ENV_BYTES, "%.*s=%.*s", (int)key_len, key,
+                 (int)value_len, value);
+    env->ptrs[1 + env->count] = env->text[env->count];
+    env->count++;
+    return true;
+}
+
 /* bin/init from the initrd, with its devices, running the configuration
  * `conf` (NULL: its default, /etc/init.conf).  Returns it with a
  * reference for the caller, or NULL after logging why not. */
@@ -392,7 +433,12 @@ static struct process *spawn_init(const void *initrd, size_t initrd_size,
                                   const struct acpi_info *acpi_view, const char *conf)
 {
     const char *argv[] = { "init", conf, NULL };
-    static const char *const envp[] = { "PATH=/bin", NULL };
+    static struct init_env env;
+    env.count = 0;
+    env.ptrs[0] = "PATH=/bin";
+    cmdline_each(kernel_cmdline, init_env_add, &env);
+    env.ptrs[1 + env.count] = NULL;
+    const char *const *envp = env.ptrs;
     struct ustar_entry e;
     int err;
     if (!initrd || !ustar_find(initrd, initrd_size, "bin/init", &e)) {

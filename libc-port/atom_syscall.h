@@ -5,6 +5,7 @@
 #ifndef LIBC_PORT_ATOM_SYSCALL_H
 #define LIBC_PORT_ATOM_SYSCALL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <atom/errors.h>
@@ -81,6 +82,38 @@ static inline long atom_ipc(long nr, long handle, struct atom_msg *m, uint64_t t
 static inline struct atom_ipc_buffer *atom_ipc_buffer(void)
 {
 	return (struct atom_ipc_buffer *)atom_syscall0(ATOM_SYS_IPC_BUFFER);
+}
+
+/* Data carried inline in a message, from word `first` on: words 0-3 are
+ * m->w, the rest the IPC buffer's words at the same index. */
+static inline void atom_msg_put_bytes(struct atom_msg *m, struct atom_ipc_buffer *ipc,
+				      unsigned first, const void *data, size_t n)
+{
+	const char *src = (const char *)data;
+	for (unsigned k = first; n > 0 && k < ATOM_IPC_MAX_WORDS; k++) {
+		uint64_t w = 0;
+		size_t chunk = n < 8 ? n : 8;
+		__builtin_memcpy(&w, src, chunk);
+		if (k < ATOM_IPC_REG_WORDS)
+			m->w[k] = w;
+		else
+			ipc->words[k] = w;
+		src += chunk;
+		n -= chunk;
+	}
+}
+
+static inline void atom_msg_get_bytes(const struct atom_msg *m, const struct atom_ipc_buffer *ipc,
+				      unsigned first, void *out, size_t n)
+{
+	char *dst = (char *)out;
+	for (unsigned k = first; n > 0 && k < ATOM_IPC_MAX_WORDS; k++) {
+		uint64_t w = k < ATOM_IPC_REG_WORDS ? m->w[k] : ipc->words[k];
+		size_t chunk = n < 8 ? n : 8;
+		__builtin_memcpy(dst, &w, chunk);
+		dst += chunk;
+		n -= chunk;
+	}
 }
 
 #endif

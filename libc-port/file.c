@@ -8,11 +8,12 @@
  * pipe returns what is there, and a write keeps going until all is
  * written, as a blocking write must.
  *
- * The console is the exception, until a console server exists: a write
- * to a descriptor the VFS calls a terminal goes straight to the kernel
- * log, which prefixes each line with the program's name.  Programs the
- * kernel starts directly have no VFS; for them descriptors 1 and 2 are
- * the kernel log and every other file call fails with ENOSYS.
+ * Terminals are the exception: the console server's (/dev/tty0,
+ * /dev/ttyS0) are read and written at that server (console.c), and a
+ * write to /dev/console goes straight to the kernel log, which prefixes
+ * each line with the program's name.  Programs the kernel starts
+ * directly have no VFS; for them descriptors 1 and 2 are the kernel log
+ * and every other file call fails with ENOSYS.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atom/console.h>
 #include <atom/vfs.h>
 
 #include "libc_internal.h"
@@ -30,28 +32,33 @@
 #define ATOM_WEAK __attribute__((weak))
 #define MAX_FDS 64
 
-/* Per descriptor: 0 not yet asked, 1 the console, 2 something else. */
-static unsigned char fd_console[MAX_FDS];
+/* Per descriptor: enum atom_fd_kind (+ the terminal). */
+static unsigned char fd_kinds[MAX_FDS];
 
 void atom_fd_forget(int fd)
 {
 	if (fd >= 0 && fd < MAX_FDS)
-		fd_console[fd] = 0;
+		fd_kinds[fd] = ATOM_FD_UNKNOWN;
 }
 
-bool atom_fd_is_console(int fd)
+int atom_fd_kind(int fd)
 {
 	if (fd < 0 || fd >= MAX_FDS)
-		return false;
-	if (fd_console[fd] == 0) {
+		return ATOM_FD_OTHER;
+	if (fd_kinds[fd] == ATOM_FD_UNKNOWN) {
 		long r = atom_vfs_call(VFS_ISATTY, (uint64_t)fd, 0, 0, NULL);
 		if (r == -ENOSYS)
-			return fd == 1 || fd == 2;
+			return fd == 1 || fd == 2 ? ATOM_FD_KERNEL_LOG : ATOM_FD_OTHER;
 		if (r == -EIO)
-			return false;     /* ask again next time */
-		fd_console[fd] = r == 1 ? 1 : 2;
+			return ATOM_FD_OTHER;     /* ask again next time */
+		if (r == VFS_TTY_CONSOLE)
+			fd_kinds[fd] = ATOM_FD_KERNEL_LOG;
+		else if (r >= VFS_TTY_TERMINAL && r < VFS_TTY_TERMINAL + CONSOLE_TERMS)
+			fd_kinds[fd] = (unsigned char)(ATOM_FD_TERMINAL + (r - VFS_TTY_TERMINAL));
+		else
+			fd_kinds[fd] = ATOM_FD_OTHER;
 	}
-	return fd_console[fd] == 1;
+	return fd_kinds[fd];
 }
 
 static long kernel_log_write(const void *buf, size_t count)
@@ -127,6 +134,12 @@ ATOM_WEAK _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t count)
 	if (!shared)
 		return atom_fail(ENOSYS);
 	atom_signal_point();
+	int kind = atom_fd_kind(fd);
+	if (kind >= ATOM_FD_TERMINAL) {
+		long r = atom_terminal_read((unsigned)(kind - ATOM_FD_TERMINAL), buf, count);
+		atom_signal_point();
+		return r < 0 ? atom_fail((int)-r) : (_READ_WRITE_RETURN_TYPE)r;
+	}
 	do {
 		size_t chunk = count - done < VFS_BUFFER_SIZE ? count - done : VFS_BUFFER_SIZE;
 		long r = atom_vfs_call(VFS_READ, (uint64_t)fd, chunk, done ? VFS_IO_NOWAIT : 0, NULL);
@@ -147,8 +160,13 @@ ATOM_WEAK _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t count)
 
 ATOM_WEAK _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t count)
 {
-	if (atom_fd_is_console(fd)) {
-		long r = kernel_log_write(buf, count);
+	int kind = atom_fd_kind(fd);
+	if (kind == ATOM_FD_KERNEL_LOG || kind >= ATOM_FD_TERMINAL) {
+		long r = kind == ATOM_FD_KERNEL_LOG
+			? kernel_log_write(buf, count)
+			: atom_terminal_write((unsigned)(kind - ATOM_FD_TERMINAL), buf, count);
+		if (r == -EINTR)
+			atom_signal_point();
 		return r < 0 ? atom_fail((int)-r) : (_READ_WRITE_RETURN_TYPE)r;
 	}
 	char *shared = atom_vfs_buffer();
@@ -250,7 +268,7 @@ ATOM_WEAK int isatty(int fd)
 			return 1;
 		r = -EBADF;
 	}
-	if (r == 1)
+	if (r == VFS_TTY_CONSOLE || (r >= VFS_TTY_TERMINAL && r < VFS_TTY_TERMINAL + CONSOLE_TERMS))
 		return 1;
 	atom_fail(r < 0 ? (int)-r : ENOTTY);
 	return 0;

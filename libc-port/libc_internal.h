@@ -4,6 +4,7 @@
 #define LIBC_PORT_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "atom_syscall.h"
@@ -26,10 +27,24 @@ long atom_proc_call(unsigned label, uint64_t w0, uint64_t w1, long cap,
 /* The session's shared buffer (<atom/vfs.h>), or NULL without a VFS. */
 void *atom_vfs_buffer(void);
 
-/* Whether descriptor fd is the console, which until the console server
- * exists is written through the kernel log (file.c). */
-bool atom_fd_is_console(int fd);
+/* What descriptor fd is, as far as terminals go (file.c): asked of the
+ * VFS once and remembered until the descriptor changes. */
+enum atom_fd_kind {
+    ATOM_FD_UNKNOWN,      /* not asked yet */
+    ATOM_FD_KERNEL_LOG,   /* /dev/console: written through the kernel log */
+    ATOM_FD_OTHER,        /* a file, pipe or device of the VFS */
+    ATOM_FD_TERMINAL,     /* a console-server terminal, + its number */
+};
+int atom_fd_kind(int fd);   /* ATOM_FD_*, or ATOM_FD_TERMINAL + term */
 void atom_fd_forget(int fd);
+
+/* Terminals of the console server (console.c).  The handle is -1 without
+ * one.  The calls return a count or a negated errno. */
+long atom_console_handle(void);
+long atom_terminal_read(unsigned term, void *buf, size_t count);
+long atom_terminal_write(unsigned term, const void *buf, size_t count);
+long atom_terminal_call(unsigned label, unsigned term, const uint64_t *words, unsigned nwords,
+                        struct atom_msg *reply);
 
 /* Signals (signal.c). */
 extern bool atom_signals_live;    /* init may hold signals for us */

@@ -113,14 +113,14 @@ ATOM_WEAK int posix_spawnattr_destroy(posix_spawnattr_t *attr)
 	return 0;
 }
 
-/* Flags are kept for getflags; what they ask for (process groups, signal
- * masks, schedulers) does not exist on Atom yet, so setting any is
- * refused rather than silently ignored. */
+/* Flags are kept for getflags; what they ask for (schedulers, a new
+ * session) does not exist on Atom yet, so setting those is refused
+ * rather than silently ignored. */
 ATOM_WEAK int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags)
 {
 	if (!attr || !*attr)
 		return EINVAL;
-	if (flags & ~(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+	if (flags & ~(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
 		return ENOTSUP;
 	(*attr)->flags = flags;
 	return 0;
@@ -132,6 +132,23 @@ ATOM_WEAK int posix_spawnattr_getflags(const posix_spawnattr_t *restrict attr,
 	if (!attr || !*attr)
 		return EINVAL;
 	*flags = (*attr)->flags;
+	return 0;
+}
+
+ATOM_WEAK int posix_spawnattr_setpgroup(posix_spawnattr_t *attr, pid_t pgroup)
+{
+	if (!attr || !*attr || pgroup < 0)
+		return EINVAL;
+	(*attr)->pgroup = pgroup;
+	return 0;
+}
+
+ATOM_WEAK int posix_spawnattr_getpgroup(const posix_spawnattr_t *restrict attr,
+					pid_t *restrict pgroup)
+{
+	if (!attr || !*attr)
+		return EINVAL;
+	*pgroup = (*attr)->pgroup;
 	return 0;
 }
 
@@ -163,13 +180,15 @@ ATOM_WEAK int posix_spawn(pid_t *restrict pid, const char *restrict path,
 	if (!path)
 		return EINVAL;
 	const struct __posix_spawnattr *at = attr ? *attr : NULL;
-	struct spawn_msg_signals signals = { 0, 0 };
+	struct spawn_msg_attrs attrs = { 0, 0, -1 };
 	sigset_t mask;
 	sigprocmask(SIG_BLOCK, NULL, &mask);
-	signals.mask = at && (at->flags & POSIX_SPAWN_SETSIGMASK) ? at->sigmask : mask;
-	signals.defaults = at && (at->flags & POSIX_SPAWN_SETSIGDEF) ? at->sigdefault : 0;
-	signals.mask &= SPAWN_MSG_SIGNALS;
-	signals.defaults &= SPAWN_MSG_SIGNALS;
+	attrs.mask = at && (at->flags & POSIX_SPAWN_SETSIGMASK) ? at->sigmask : mask;
+	attrs.defaults = at && (at->flags & POSIX_SPAWN_SETSIGDEF) ? at->sigdefault : 0;
+	attrs.mask &= SPAWN_MSG_SIGNALS;
+	attrs.defaults &= SPAWN_MSG_SIGNALS;
+	if (at && (at->flags & POSIX_SPAWN_SETPGROUP))
+		attrs.pgroup = at->pgroup;
 	const struct __posix_spawn_file_actions *a = fa ? *fa : NULL;
 	size_t n = a ? a->count : 0;
 	const struct spawn_msg_action *actions = a ? a->actions : NULL;
@@ -187,7 +206,7 @@ ATOM_WEAK int posix_spawn(pid_t *restrict pid, const char *restrict path,
 	if (r == 0) {
 		size_t used = spawn_msg_encode((void *)(uintptr_t)SPAWN_REQUEST_VA, pages * ATOM_PAGE_SIZE,
 					       path, (const char *const *)argv,
-					       (const char *const *)envp, actions, paths, n, &signals);
+					       (const char *const *)envp, actions, paths, n, &attrs);
 		atom_syscall3(ATOM_SYS_MEM_UNMAP, 1, (long)SPAWN_REQUEST_VA, (long)pages);
 		r = used ? atom_proc_call(PROC_SPAWN, used, 0, mem, NULL) : -E2BIG;
 	} else {
@@ -263,18 +282,57 @@ ATOM_WEAK pid_t wait(int *status)
 	return waitpid(-1, status, 0);
 }
 
-/* A signal sent to ourselves runs here (raise); the rest go to the
- * process server. */
+/* A signal sent to ourselves runs here (raise); the rest, process
+ * groups included (pid 0 and below -1), go to the process server. */
 ATOM_WEAK int kill(pid_t pid, int sig)
 {
 	if (sig < 0 || sig >= NSIG)
 		return atom_fail(EINVAL);
 	if (pid == getpid() && sig != 0 && atom_signal_self(sig) == 0)
 		return 0;
-	if (pid <= 0)
-		return atom_fail(pid == 0 || pid == -1 ? ENOTSUP : ESRCH);
-	long r = atom_proc_call(PROC_KILL, (uint64_t)pid, (uint64_t)sig, -1, NULL);
+	if (pid == -1)
+		return atom_fail(ENOTSUP);   /* every process: not for a program to do */
+	long r = atom_proc_call(PROC_KILL, (uint64_t)(int64_t)pid, (uint64_t)sig, -1, NULL);
 	return (int)atom_result(r == -ENOSYS ? -EPERM : r);
+}
+
+ATOM_WEAK int killpg(pid_t pgrp, int sig)
+{
+	if (pgrp <= 1)
+		return atom_fail(EINVAL);
+	return kill(-pgrp, sig);
+}
+
+/* Process groups live in the process server.  There are no sessions
+ * apart from them: setsid() makes a new group and reports it. */
+ATOM_WEAK int setpgid(pid_t pid, pid_t pgid)
+{
+	long r = atom_proc_call(PROC_SETPGID, (uint64_t)(int64_t)pid, (uint64_t)(int64_t)pgid, -1,
+				NULL);
+	return (int)atom_result(r == -ENOSYS ? -EPERM : r);
+}
+
+ATOM_WEAK pid_t getpgid(pid_t pid)
+{
+	long r = atom_proc_call(PROC_GETPGID, (uint64_t)(int64_t)pid, 0, -1, NULL);
+	if (r == -ENOSYS)
+		return pid == 0 || pid == getpid() ? getpid() : atom_fail(ESRCH);
+	return (pid_t)atom_result(r);
+}
+
+ATOM_WEAK pid_t getpgrp(void)
+{
+	return getpgid(0);
+}
+
+ATOM_WEAK int setpgrp(void)
+{
+	return setpgid(0, 0);
+}
+
+ATOM_WEAK pid_t setsid(void)
+{
+	return setpgid(0, 0) == 0 ? getpid() : -1;
 }
 
 ATOM_WEAK pid_t getppid(void)

@@ -2,8 +2,8 @@
  * session.c: the C library's connections to the servers.
  *
  * A program started by init finds, in its auxiliary vector
- * (<atom/startup.h>), the handles of its process-server capability and
- * its VFS session.  The first file call maps a VFS_BUFFER_SIZE buffer
+ * (<atom/startup.h>), the handles of its process-server capability, its
+ * VFS session and its console-server capability (console.c uses that).  The first file call maps a VFS_BUFFER_SIZE buffer
  * and attaches it to the session; paths and data travel through it.
  *
  * Robustness: when the VFS dies in the middle of a call the kernel ends
@@ -33,7 +33,7 @@ extern uint64_t *__atom_auxv;
 #define VFS_BUFFER_VA 0x0000110000000000ull
 
 static bool auxv_read;
-static long proc_handle = -1, vfs_handle = -1;
+static long proc_handle = -1, vfs_handle = -1, console_handle = -1;
 static long buffer_mem = -1;    /* the buffer's memory object */
 static bool attached;
 
@@ -63,7 +63,15 @@ static void read_auxv(void)
             proc_handle = (long)a[1];
         else if (a[0] == AT_ATOM_VFS)
             vfs_handle = (long)a[1];
+        else if (a[0] == AT_ATOM_CONSOLE)
+            console_handle = (long)a[1];
     }
+}
+
+long atom_console_handle(void)
+{
+    read_auxv();
+    return console_handle;
 }
 
 void *atom_vfs_buffer(void)

@@ -48,7 +48,8 @@ int spawn_msg_decode(const void *buf, size_t size, struct spawn_msg *out)
     if (!buf || size < sizeof(h) || size > SPAWN_MSG_MAX_SIZE)
         return -EINVAL;
     memcpy(&h, buf, sizeof(h));
-    if (h.magic != SPAWN_MSG_MAGIC || h.size < sizeof(h) || h.size > size || h.flags != 0)
+    if (h.magic != SPAWN_MSG_MAGIC || h.size < sizeof(h) || h.size > size ||
+        (h.flags & ~SPAWN_MSG_SETPGROUP) || h.reserved != 0 || h.pgroup < 0)
         return -EINVAL;
     size = h.size;
     if ((uint64_t)h.argc + h.envc > SPAWN_MSG_MAX_STRINGS || h.action_count > SPAWN_MSG_MAX_ACTIONS)
@@ -60,8 +61,9 @@ int spawn_msg_decode(const void *buf, size_t size, struct spawn_msg *out)
         return -EINVAL;
     if ((h.sigmask | h.sigdefault) & ~SPAWN_MSG_SIGNALS)
         return -EINVAL;
-    out->signals.mask = h.sigmask;
-    out->signals.defaults = h.sigdefault;
+    out->attrs.mask = h.sigmask;
+    out->attrs.defaults = h.sigdefault;
+    out->attrs.pgroup = (h.flags & SPAWN_MSG_SETPGROUP) ? h.pgroup : -1;
     out->argc = h.argc;
     out->envc = h.envc;
     out->action_count = h.action_count;
@@ -131,7 +133,7 @@ static uint32_t put_string(char *base, size_t *pos, const char *s)
 size_t spawn_msg_encode(void *buf, size_t buf_size, const char *path, const char *const *argv,
                         const char *const *envp, const struct spawn_msg_action *actions,
                         const char *const *action_paths, size_t action_count,
-                        const struct spawn_msg_signals *signals)
+                        const struct spawn_msg_attrs *attrs)
 {
     size_t need = spawn_msg_size(path, argv, envp, actions, action_paths, action_count);
     uint32_t argc, envc;
@@ -139,13 +141,15 @@ size_t spawn_msg_encode(void *buf, size_t buf_size, const char *path, const char
     strings_size(envp, &envc);
     if (need > buf_size || need > SPAWN_MSG_MAX_SIZE || action_count > SPAWN_MSG_MAX_ACTIONS ||
         (size_t)argc + envc > SPAWN_MSG_MAX_STRINGS ||
-        (signals && ((signals->mask | signals->defaults) & ~SPAWN_MSG_SIGNALS)))
+        (attrs && ((attrs->mask | attrs->defaults) & ~SPAWN_MSG_SIGNALS)))
         return 0;
     char *base = buf;
     struct spawn_msg_header h = {
         .magic = SPAWN_MSG_MAGIC, .size = (uint32_t)need, .argc = argc, .envc = envc,
         .action_count = (uint32_t)action_count, .actions = sizeof(h),
-        .sigmask = signals ? signals->mask : 0, .sigdefault = signals ? signals->defaults : 0,
+        .sigmask = attrs ? attrs->mask : 0, .sigdefault = attrs ? attrs->defaults : 0,
+        .flags = attrs && attrs->pgroup >= 0 ? SPAWN_MSG_SETPGROUP : 0,
+        .pgroup = attrs && attrs->pgroup >= 0 ? attrs->pgroup : 0,
     };
     size_t pos = sizeof(h) + action_count * sizeof(struct spawn_msg_action);
     h.path = put_string(base, &pos, path);

@@ -4,7 +4,7 @@
 # build/userland/<name>/<name> (drivers: userland/drivers/<name>/; with symbols, for debugging) and stripped
 # into build/userland/bin/<name> for the initrd.  userland/bin/ is the
 # exception: one program per source file (see BIN_PROGRAMS below).
-USER_PROGRAM_DIRS := userland/hello userland/init userland/vfs userland/sh \
+USER_PROGRAM_DIRS := userland/hello userland/init userland/vfs userland/sh userland/getty \
 	$(wildcard userland/console) $(wildcard userland/drivers/*) $(wildcard userland/tests/*) \
 	$(wildcard userland/bench/*)
 USER_PROGRAMS := $(notdir $(USER_PROGRAM_DIRS))

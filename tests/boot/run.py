@@ -26,6 +26,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import qemu  # noqa: E402  (scripts/qemu.py, the one place that knows QEMU)
+import interactive  # noqa: E402  (sessions at the shell)
 
 WORK = os.path.join(ROOT, "build", "tests", "boot")
 ANSI = re.compile(r"\x1b(\[[0-9;?=]*[A-Za-z]|[()][A-Z0-9]|[=>])")
@@ -364,6 +365,10 @@ def cases(iso, initrd):
         # make debug: the gdb script connects and stops at kernel_main.
         Case("gdb-script", [matches(r"Breakpoint 1, kernel_main \(magic=920085129"),
              has("kernel_main in section .text")], runner=debug_boot),
+        # A person at the shell on the serial line, BIOS and UEFI.
+        Case("shell-serial-bios", [], runner=lambda n, i: interactive.shell_serial(n, i, WORK)),
+        Case("shell-serial-uefi", [],
+             runner=lambda n, i: interactive.shell_serial(n, i, WORK, uefi=True)),
         # make bench: every figure, as a machine-readable line.
         Case("bench", [exits(0)] + [matches(rf"^bench {n} \d+ guest_instructions$")
                                     for n in BENCH_FIGURES], runner=bench_boot),
@@ -379,6 +384,9 @@ def run_case(case, iso):
     for check in case.checks:
         ok, what = check(b)
         results.append((ok, f"boot: {case.name}: {what}"))
+    # Interactive sessions (interactive.py) report their steps themselves.
+    for step, ok, detail in getattr(b, "results", []):
+        results.append((ok, f"boot: {case.name}: {step}" + (f": {detail}" if not ok else "")))
     if b.timed_out:
         results.append((False, f"boot: {case.name}: timed out after {b.seconds:.0f} s"))
     return case, b, results

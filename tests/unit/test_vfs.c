@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atom/console.h>
+#include <atom/vfs.h>
 #include <kernel/ustar.h>
 
 #include "../../userland/vfs/vfs_ops.h"
@@ -817,6 +819,12 @@ START_TEST(devices)
     ck_assert_int_eq(vfs_isatty(s, fd), -EBADF);
     fd = open_ok("/etc/motd", O_RDONLY);
     ck_assert_int_eq(vfs_isatty(s, fd), -ENOTTY);
+    ck_assert_int_eq(vfs_close(s, fd), 0);
+    fd = open_ok("/dev/tty0", O_RDWR);
+    ck_assert_int_eq(vfs_isatty(s, fd), VFS_TTY_TERMINAL + CONSOLE_TERM_SCREEN);
+    ck_assert_int_eq(vfs_close(s, fd), 0);
+    fd = open_ok("/dev/ttyS0", O_RDWR);
+    ck_assert_int_eq(vfs_isatty(s, fd), VFS_TTY_TERMINAL + CONSOLE_TERM_SERIAL);
 
     ck_assert_int_eq(vfs_open(s, "/dev/new", O_WRONLY | O_CREAT, 0644), -EROFS);
     ck_assert_int_eq(vfs_mkdir(s, "/dev/dir", 0755), -EROFS);
@@ -834,7 +842,7 @@ START_TEST(readdir_listings)
                      ".:4 ..:4 dev:4 tmp:4 bin:4 etc:4 empty:4 big:8");
     ck_assert_str_eq(list_dir("/", 1), list_dir("/", 3));
     ck_assert_str_eq(list_dir("/dev", 8),
-                     ".:4 ..:4 null:2 zero:2 random:2 urandom:2 console:2");
+                     ".:4 ..:4 null:2 zero:2 random:2 urandom:2 console:2 tty0:2 ttyS0:2");
     ck_assert_str_eq(list_dir("/bin", 8), ".:4 ..:4 hello:8");
     ck_assert_str_eq(list_dir("/tmp", 8), ".:4 ..:4");
     write_file("/tmp/f", "");

@@ -10,6 +10,8 @@
 
 #include <kernel/manifest.h>
 
+#include <atom/console.h>
+
 #include "conf.h"
 
 #define LINE_MAX_WORDS 48
@@ -68,6 +70,22 @@ static const char *decode_cap(const char *w, size_t n, struct conf_cap *c)
     } else if (is(w, n, "vfs-server")) {
         c->kind = CONF_CAP_VFS_SERVER;
         c->value = 0;
+    } else if (is(w, n, "console-server")) {
+        c->kind = CONF_CAP_CONSOLE_SERVER;
+        c->value = 0;
+    } else if (n > 8 && memcmp(w, "console:", 8) == 0) {
+        static const char *const roles[] = {
+            [CONSOLE_ROLE_KEYBOARD] = "keyboard",
+            [CONSOLE_ROLE_DISPLAY] = "display",
+            [CONSOLE_ROLE_SERIAL] = "serial",
+        };
+        c->kind = CONF_CAP_CONSOLE;
+        c->value = 0;
+        for (uint32_t r = 1; r < sizeof(roles) / sizeof(roles[0]); r++)
+            if (is(w + 8, n - 8, roles[r]))
+                c->value = r;
+        if (!c->value)
+            return "console:ROLE needs keyboard, display or serial";
     } else if (n > 4 && memcmp(w, "irq:", 4) == 0) {
         c->kind = CONF_CAP_IRQ;
         if (!manifest_number(w + 4, n - 4, 15, &c->value))
@@ -77,7 +95,8 @@ static const char *decode_cap(const char *w, size_t n, struct conf_cap *c)
         if (!manifest_number(w + 7, n - 7, 0xffff, &c->value))
             return "ioport:BASE needs a port from 0 to 0xffff";
     } else {
-        return "unknown capability (irq:N, ioport:BASE, framebuffer, initrd, vfs-server)";
+        return "unknown capability (irq:N, ioport:BASE, framebuffer, initrd, vfs-server, "
+               "console-server, console:ROLE)";
     }
     return NULL;
 }

@@ -15,10 +15,12 @@
  * what the program gets from the boot manifest's capabilities, landing
  * in its table from handle 2 in the order written: irq:N, ioport:BASE (the
  * manifest's range starting there), framebuffer, initrd; or vfs-server,
- * the file-server endpoint to receive on.  After those every program gets
- * its process-server capability and VFS session (<atom/startup.h> says
- * where), except the one that serves the VFS: init waits for it, so it
- * must never wait for init.  ARGs follow the
+ * the file-server endpoint to receive on; console-server, the console
+ * server's; console:keyboard, console:display or console:serial, the
+ * console server badged for that driver's role (<atom/console.h>).  After
+ * those every program gets its process-server capability, VFS session
+ * and console capability (<atom/startup.h> says where), except the one
+ * that serves the VFS: init waits for it, so it must never wait for init.  ARGs follow the
  * program name in its argv.  A bad line is reported and skipped; the
  * others still run.  Pure C, so the host unit tests build it too. */
 #ifndef INIT_CONF_H
@@ -36,12 +38,14 @@
 enum conf_kind { CONF_SERVICE, CONF_ONCE, CONF_TEST };
 
 enum conf_cap_kind {
-    CONF_CAP_IRQ, CONF_CAP_IOPORT, CONF_CAP_FRAMEBUFFER, CONF_CAP_INITRD, CONF_CAP_VFS_SERVER
+    CONF_CAP_IRQ, CONF_CAP_IOPORT, CONF_CAP_FRAMEBUFFER, CONF_CAP_INITRD, CONF_CAP_VFS_SERVER,
+    CONF_CAP_CONSOLE_SERVER, CONF_CAP_CONSOLE
 };
 
 struct conf_cap {
     enum conf_cap_kind kind;
-    uint32_t value;                 /* irq: the line; ioport: the base */
+    uint32_t value;                 /* irq: the line; ioport: the base;
+                                       console: the CONSOLE_ROLE_* */
 };
 
 struct conf_entry {

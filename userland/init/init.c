@@ -20,11 +20,13 @@
  *      while it keeps dying within 10 s of starting, with a log line each
  *      time.
  *
- * init also makes the file server's endpoint, so that it outlives the
- * server: clients keep their sessions' capabilities across a restart.
+ * init also makes the file server's and the console server's endpoints,
+ * so that they outlive the servers: clients keep their capabilities
+ * across a restart.
  *
- * Children get PATH, INIT_SERVICE (their name) and INIT_RESTARTS (how
- * often init has restarted them) in their environment.
+ * Children get init's own environment (PATH and the kernel command line's
+ * options, such as keymap=de), INIT_SERVICE (their name) and
+ * INIT_RESTARTS (how often init has restarted them).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -36,6 +38,7 @@
 #include <unistd.h>
 
 #include <atom/cap.h>
+#include <atom/console.h>
 #include <atom/errors.h>
 #include <atom/ipc.h>
 #include <atom/memory.h>
@@ -49,6 +52,7 @@
 #define FIRST_HANDLE 2
 #define MAX_HANDLES 64
 #define MAX_SERVICES 32
+#define INIT_ENV_MAX 10                /* of our environment, passed on */
 #define INITRD_VA 0x0000500000000000ull
 #define PAGE 4096ull
 #define MS 1000000ull
@@ -80,6 +84,7 @@ static struct service services[MAX_SERVICES];
 static size_t service_count;
 static long supervisor;              /* our endpoint: reports and requests */
 static long vfs_endpoint = -1;       /* the file server's */
+static long console_endpoint = -1;   /* the console server's */
 static bool stopping;                /* the tests are over: no restarts */
 static unsigned tests_passed, tests_failed;
 
@@ -194,6 +199,8 @@ static long handle_for(const struct conf_cap *c)
 {
     if (c->kind == CONF_CAP_VFS_SERVER)
         return vfs_endpoint;
+    if (c->kind == CONF_CAP_CONSOLE_SERVER || c->kind == CONF_CAP_CONSOLE)
+        return console_endpoint;
     for (size_t i = 0; i < manifest_count; i++) {
         const struct manifest_entry *e = &manifest[i];
         bool same = (c->kind == CONF_CAP_IRQ && e->kind == MANIFEST_IRQ && e->a == c->value) ||
@@ -239,15 +246,27 @@ static void start(struct service *s)
                     "not started\n", c->name, i + 1, c->line);
             return;
         }
-        if (c->caps[i].kind == CONF_CAP_VFS_SERVER) {
+        enum conf_cap_kind kind = c->caps[i].kind;
+        if (kind == CONF_CAP_VFS_SERVER || kind == CONF_CAP_CONSOLE_SERVER) {
             /* Receive only: the server cannot pose as init. */
-            grants[i] = atom_syscall6(ATOM_SYS_CAP_DUPLICATE, vfs_endpoint,
+            grants[i] = atom_syscall6(ATOM_SYS_CAP_DUPLICATE, grants[i],
                                       ATOM_RIGHT_READ | ATOM_RIGHT_GRANT, 0, 0, 0, 0);
-            if (grants[i] < 0)
-                return;
-            made[made_count++] = grants[i];
-            s->serves_vfs = true;
+        } else if (kind == CONF_CAP_CONSOLE) {
+            /* The console server knows a driver's role by its badge. */
+            grants[i] = atom_syscall6(ATOM_SYS_CAP_DUPLICATE, grants[i],
+                                      ATOM_RIGHT_WRITE | ATOM_RIGHT_GRANT,
+                                      (long)(CONSOLE_BADGE_DRIVER | c->caps[i].value),
+                                      ATOM_DUP_SET_BADGE, 0, 0);
+        } else {
+            continue;
         }
+        if (grants[i] < 0) {
+            for (size_t j = 0; j < made_count; j++)
+                atom_syscall1(ATOM_SYS_CAP_DELETE, made[j]);
+            return;
+        }
+        made[made_count++] = grants[i];
+        s->serves_vfs |= kind == CONF_CAP_VFS_SERVER;
     }
     struct ustar_entry file;
     if (!initrd_file(c->program, &file)) {
@@ -265,7 +284,15 @@ static void start(struct service *s)
     char name_env[16 + CONF_NAME_MAX], restarts_env[32];
     snprintf(name_env, sizeof(name_env), "INIT_SERVICE=%s", c->name);
     snprintf(restarts_env, sizeof(restarts_env), "INIT_RESTARTS=%u", s->restarts);
-    const char *envp[] = { "PATH=/bin", name_env, restarts_env, NULL };
+    /* PATH and the kernel command line's options (keymap=de, ...) from
+     * our own environment, then the service's own two. */
+    const char *envp[INIT_ENV_MAX + 3];
+    size_t envc = 0;
+    for (char **e = environ; *e && envc < INIT_ENV_MAX; e++)
+        envp[envc++] = *e;
+    envp[envc++] = name_env;
+    envp[envc++] = restarts_env;
+    envp[envc] = NULL;
 
     int pid = proc_start_service(c->name, file.data, file.size, argv, envp, grants,
                                  c->cap_count, s->serves_vfs, s);
@@ -380,15 +407,19 @@ int main(int argc, char **argv)
     const char *conf = argc > 1 ? argv[1] : "/etc/init.conf";
     supervisor = atom_syscall0(ATOM_SYS_ENDPOINT_CREATE);
     vfs_endpoint = atom_syscall0(ATOM_SYS_ENDPOINT_CREATE);
-    if (supervisor >= 0 && vfs_endpoint >= 0 && map_initrd()) {
+    console_endpoint = atom_syscall0(ATOM_SYS_ENDPOINT_CREATE);
+    if (supervisor >= 0 && vfs_endpoint >= 0 && console_endpoint >= 0 && map_initrd()) {
         read_manifest();
         read_conf(conf);
-        /* Without a file server, sessions would be calls nobody answers. */
-        bool has_vfs = false;
+        /* Without a server, its capabilities would be calls nobody
+         * answers. */
+        bool has_vfs = false, has_console = false;
         for (size_t i = 0; i < service_count; i++)
-            for (size_t j = 0; j < services[i].conf.cap_count; j++)
+            for (size_t j = 0; j < services[i].conf.cap_count; j++) {
                 has_vfs |= services[i].conf.caps[j].kind == CONF_CAP_VFS_SERVER;
-        proc_init(supervisor, has_vfs ? vfs_endpoint : -1);
+                has_console |= services[i].conf.caps[j].kind == CONF_CAP_CONSOLE_SERVER;
+            }
+        proc_init(supervisor, has_vfs ? vfs_endpoint : -1, has_console ? console_endpoint : -1);
         for (size_t i = 0; i < service_count; i++)
             if (services[i].conf.kind != CONF_TEST)
                 start(&services[i]);

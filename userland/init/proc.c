@@ -58,6 +58,7 @@ struct proc {
     enum proc_state state;
     uint32_t gen;                  /* bumped each time the slot is reused */
     int pid, ppid;
+    int pgid;                      /* its process group */
     char name[32];
     long process, address_space;
     int status;                    /* wait status, once ended */
@@ -78,13 +79,14 @@ struct start_signals {
 #define UNCATCHABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
 
 static struct proc procs[MAX_PROCS];
-static long endpoint = -1, vfs_endpoint = -1;
+static long endpoint = -1, vfs_endpoint = -1, console_endpoint = -1;
 static int vfs_pid;                 /* the running file server's, or 0 */
 
-void proc_init(long ep, long vfs)
+void proc_init(long ep, long vfs, long console)
 {
     endpoint = ep;
     vfs_endpoint = vfs;
+    console_endpoint = console;
     for (size_t i = 0; i < MAX_PROCS; i++) {
         procs[i].wait_reply = -1;
         procs[i].signal = -1;
@@ -169,18 +171,19 @@ static int create(struct proc *p, const char *name, struct spawn_result *res)
 
 /* Loads and starts the program in the process create() made, with the
  * grants from handle 2 on, then (unless serves_vfs) its process-server
- * capability and VFS session, badged with its pid, then its signal
- * notification, each named in its auxiliary vector.  On failure the
+ * capability, VFS session and console capability, badged with its pid,
+ * then its signal notification, each named in its auxiliary vector.  It
+ * joins process group `pgid` (0: a group of its own).  On failure the
  * process is discarded. */
 static int load(struct proc *p, const struct spawn_result *res, const char *name,
                 const void *elf, size_t elf_size, const char *const *argv,
                 const char *const *envp, const long *grants, size_t grant_count,
-                bool serves_vfs, int parent, struct start_signals sigs)
+                bool serves_vfs, int parent, int pgid, struct start_signals sigs)
 {
-    long all[SPAWN_MAX_GRANTS], mine[3] = { -1, -1, -1 };
-    struct ustack_aux aux[5];
+    long all[SPAWN_MAX_GRANTS], mine[4] = { -1, -1, -1, -1 };
+    struct ustack_aux aux[6];
     size_t n = 0, naux = 0;
-    if (grant_count + 3 > SPAWN_MAX_GRANTS) {
+    if (grant_count + 4 > SPAWN_MAX_GRANTS) {
         spawn_discard(res);
         return -E2BIG;
     }
@@ -195,12 +198,17 @@ static int load(struct proc *p, const struct spawn_result *res, const char *name
             aux[naux++] = (struct ustack_aux){ AT_ATOM_VFS, 2 + n };
             all[n++] = mine[1];
         }
+        if (console_endpoint >= 0 &&
+            (mine[3] = dup_badged(console_endpoint, (uint64_t)res->pid)) >= 0) {
+            aux[naux++] = (struct ustack_aux){ AT_ATOM_CONSOLE, 2 + n };
+            all[n++] = mine[3];
+        }
     }
     /* The signal notification: we keep the right to signal it, the
      * process gets the right to take its bits (GRANT: to be granted). */
     long signal = atom_syscall0(ATOM_SYS_NOTIFICATION_CREATE);
     if (signal < 0) {
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 4; i++)
             if (mine[i] >= 0)
                 atom_syscall1(ATOM_SYS_CAP_DELETE, mine[i]);
         spawn_discard(res);
@@ -223,7 +231,7 @@ static int load(struct proc *p, const struct spawn_result *res, const char *name
         .priority = ATOM_PRIORITY_DEFAULT,
     };
     int r = spawn_load(&req, res);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (mine[i] >= 0)
             atom_syscall1(ATOM_SYS_CAP_DELETE, mine[i]);
     if (r < 0) {
@@ -234,6 +242,7 @@ static int load(struct proc *p, const struct spawn_result *res, const char *name
     p->state = RUNNING;
     p->pid = res->pid;
     p->ppid = parent;
+    p->pgid = pgid ? pgid : res->pid;
     snprintf(p->name, sizeof(p->name), "%s", name);
     p->process = res->process;
     p->address_space = res->address_space;
@@ -257,7 +266,7 @@ int proc_start_service(const char *name, const void *elf, size_t elf_size,
     int r = create(p, name, &res);
     if (r == 0)
         r = load(p, &res, name, elf, elf_size, argv, envp, grants, grant_count, serves_vfs,
-                 INIT_PID, (struct start_signals){ 0, 0 });
+                 INIT_PID, 0, (struct start_signals){ 0, 0 });
     if (r > 0) {
         p->owner = owner;
         if (serves_vfs)
@@ -287,6 +296,7 @@ static void free_slot(struct proc *p)
 }
 
 static void deliver(struct proc *p, int sig);
+static bool group_exists(int pgid);
 
 static bool wait_matches(const struct proc *parent, const struct proc *child)
 {
@@ -501,6 +511,10 @@ static long do_spawn(struct proc *caller, uint64_t size, long mem)
     char name[32];
     if ((r = spawn_msg_decode(copy, size, &msg)) < 0)
         goto out;
+    if (msg.attrs.pgroup > 0 && !group_exists(msg.attrs.pgroup)) {
+        r = -EPERM;                 /* POSIX: joining a group that is not there */
+        goto out;
+    }
     if (!(p = alloc_slot())) {
         r = -EAGAIN;
         goto out;
@@ -517,9 +531,10 @@ static long do_spawn(struct proc *caller, uint64_t size, long mem)
         r = -EIO;
     uint64_t pages = 0, file_size = r >= 0 ? (uint64_t)r : 0;
     if (r >= 0 && (r = map_file(file, file_size, &pages)) == 0) {
-        struct start_signals sigs = { caller->ignored & ~msg.signals.defaults, msg.signals.mask };
+        struct start_signals sigs = { caller->ignored & ~msg.attrs.defaults, msg.attrs.mask };
+        int pgid = msg.attrs.pgroup < 0 ? caller->pgid : msg.attrs.pgroup;
         r = load(p, &res, name, (const void *)(uintptr_t)FILE_VA, (size_t)file_size,
-                 msg.argv, msg.envp, NULL, 0, false, caller->pid, sigs);
+                 msg.argv, msg.envp, NULL, 0, false, caller->pid, pgid, sigs);
         atom_syscall3(ATOM_SYS_MEM_UNMAP, SELF_SPACE, (long)FILE_VA, (long)pages);
         if (r < 0)
             vfs_call(VFS_EXIT, (uint64_t)res.pid, 0, -1, NULL);
@@ -569,19 +584,68 @@ static void do_wait(struct proc *caller, int pid, uint64_t options)
     }
 }
 
-/* PROC_KILL: one user, so any process may signal any other but init. */
-static long do_kill(int pid, int sig)
+/* A group exists while a process in it has not been waited for: so a
+ * pipeline's later commands can join the group of a first one that has
+ * already ended. */
+static bool group_exists(int pgid)
+{
+    for (size_t i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state != FREE && procs[i].pgid == pgid)
+            return true;
+    return false;
+}
+
+/* PROC_KILL: one user, so any process may signal any other but init.
+ * pid > 0 names a process; 0 the caller's group; below -1 the group -pid
+ * (-1, every process, is refused). */
+static long do_kill(struct proc *caller, int pid, int sig)
 {
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
-    if (pid == INIT_PID)
+    if (pid == INIT_PID || pid == -1)
         return -EPERM;
+    if (pid <= 0) {
+        int pgid = pid == 0 ? caller->pgid : -pid;
+        bool any = false;
+        for (size_t i = 0; i < MAX_PROCS; i++) {
+            struct proc *p = &procs[i];
+            if (p->state != RUNNING || p->pgid != pgid)
+                continue;
+            any = true;
+            if (sig != 0)
+                deliver(p, sig);
+        }
+        return any ? 0 : -ESRCH;
+    }
     struct proc *p = find(pid);
     if (!p)
         return -ESRCH;
     if (sig != 0 && p->state == RUNNING)
         deliver(p, sig);
     return 0;
+}
+
+/* PROC_SETPGID: the caller or one of its children joins group pgid (0:
+ * its own pid), which must exist unless it is that pid. */
+static long do_setpgid(struct proc *caller, int pid, int pgid)
+{
+    struct proc *p = pid == 0 || pid == caller->pid ? caller : find(pid);
+    if (pgid < 0 || pid < 0)
+        return -EINVAL;
+    if (!p || (p != caller && p->ppid != caller->pid))
+        return -ESRCH;
+    if (pgid == 0)
+        pgid = p->pid;
+    if (pgid != p->pid && !group_exists(pgid))
+        return -EPERM;
+    p->pgid = pgid;
+    return 0;
+}
+
+static long do_getpgid(struct proc *caller, int pid)
+{
+    struct proc *p = pid == 0 ? caller : find(pid);
+    return p ? p->pgid : -ESRCH;
 }
 
 /* PROC_SIGNALS: what the caller's C library wants done with signals. */
@@ -645,7 +709,11 @@ void proc_request(struct atom_msg *m)
     switch (label) {
     case PROC_SPAWN: reply(do_spawn(caller, m->w[0], cap), 0); break;
     case PROC_WAIT: do_wait(caller, (int)(int64_t)m->w[0], m->w[1]); break;
-    case PROC_KILL: reply(do_kill((int)(int64_t)m->w[0], (int)(int64_t)m->w[1]), 0); break;
+    case PROC_KILL: reply(do_kill(caller, (int)(int64_t)m->w[0], (int)(int64_t)m->w[1]), 0); break;
+    case PROC_SETPGID:
+        reply(do_setpgid(caller, (int)(int64_t)m->w[0], (int)(int64_t)m->w[1]), 0);
+        break;
+    case PROC_GETPGID: reply(do_getpgid(caller, (int)(int64_t)m->w[0]), 0); break;
     case PROC_GETPPID: reply(caller->ppid, 0); break;
     case PROC_NEXT: do_next((int)(int64_t)m->w[0]); break;
     case PROC_SIGNALS: reply(do_signals(caller, m->w[0], m->w[1]), 0); break;

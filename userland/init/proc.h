@@ -14,7 +14,7 @@ struct proc;
 
 /* endpoint: init's own (reports and requests arrive there, all rights);
  * vfs: the VFS endpoint (unbadged, all rights), or -1. */
-void proc_init(long endpoint, long vfs);
+void proc_init(long endpoint, long vfs, long console);
 
 /* Starts a service: a child of init named `name`, the program's file at
  * elf, with the grants (from handle 2 on), then its process-server

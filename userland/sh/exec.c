@@ -212,7 +212,7 @@ struct saved_signals {
 
 static void signals_ignore(const struct shell *sh, struct saved_signals *s)
 {
-    s->active = !sh->interactive;
+    *s = (struct saved_signals){ .active = !sh->interactive };
     if (s->active) {
         s->intr = signal(SIGINT, SIG_IGN);
         s->quit = signal(SIGQUIT, SIG_IGN);
@@ -227,12 +227,37 @@ static void signals_restore(const struct saved_signals *s)
     }
 }
 
-static int spawn(const struct shell *sh, const char *prog, bool search,
+/* Job control, for an interactive shell on a terminal: every job (a
+ * pipeline, a background list, a $(...)) gets a process group of its own,
+ * made by its first process; a foreground job's group is the terminal's
+ * foreground until it ends, so ^C reaches all of it and not us. */
+static void job_joined(struct shell *sh, pid_t pid, bool background)
+{
+    if (!sh->job_control || sh->job_pgid)
+        return;
+    sh->job_pgid = pid;
+    if (!background)
+        tcsetpgrp(0, pid);
+}
+
+static void job_end(struct shell *sh)
+{
+    if (sh->job_control && sh->job_pgid)
+        tcsetpgrp(0, sh->pgid);
+    sh->job_pgid = 0;
+}
+
+static int spawn(struct shell *sh, const char *prog, bool search,
                  const posix_spawn_file_actions_t *fa, char **argv, char **envp,
                  bool background, pid_t *pid)
 {
     posix_spawnattr_t attr;
+    short flags = 0;
     posix_spawnattr_init(&attr);
+    if (sh->job_control) {
+        posix_spawnattr_setpgroup(&attr, sh->job_pgid);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
     if (!background) {
         sigset_t defaults;
         sigemptyset(&defaults);
@@ -241,13 +266,16 @@ static int spawn(const struct shell *sh, const char *prog, bool search,
         if (!sh->sigquit_ignored)
             sigaddset(&defaults, SIGQUIT);
         posix_spawnattr_setsigdefault(&attr, &defaults);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+        flags |= POSIX_SPAWN_SETSIGDEF;
     }
+    posix_spawnattr_setflags(&attr, flags);
     fflush(stdout);
     fflush(stderr);
     int err = search ? posix_spawnp(pid, prog, fa, &attr, argv, envp)
                      : posix_spawn(pid, prog, fa, &attr, argv, envp);
     posix_spawnattr_destroy(&attr);
+    if (!err)
+        job_joined(sh, *pid, background);
     return err;
 }
 
@@ -278,7 +306,7 @@ static int wait_foreground(const struct shell *sh, pid_t pid)
     if (WIFSIGNALED(ws)) {
         int sig = WTERMSIG(ws);
         if (sig == SIGINT) {
-            if (sh->interactive)
+            if (sh->interactive && !sh->job_control)  /* else the terminal echoed ^C */
                 fputc('\n', stderr);
         } else if (sig != SIGPIPE) {
             const char *text = signal_text(sig);
@@ -491,6 +519,7 @@ static int run_simple(struct shell *sh, const struct command *cmd)
         pid_t pid = spawn_prepared(sh, cmd, &c, -1, -1, false, &status);
         if (pid > 0)
             status = wait_foreground(sh, pid);
+        job_end(sh);
         signals_restore(&sig);
     }
     prepared_free(&c);
@@ -563,6 +592,7 @@ static int run_pipeline(struct shell *sh, const struct pipeline *pl, bool backgr
                 statuses[i] = wait_foreground(sh, pids[i]);
         status = statuses[n - 1];
     }
+    job_end(sh);
     signals_restore(&sig);
     free(pids);
     free(statuses);
@@ -579,6 +609,7 @@ static void run_background_list(struct shell *sh, const struct and_or *ao)
     signals_ignore(sh, &sig);
     pid_t pid;
     int err = spawn(sh, SH_PATH, false, NULL, argv.items, env.items, true, &pid);
+    job_end(sh);
     signals_restore(&sig);
     if (err)
         report_spawn_error(SH_PATH, err);
@@ -647,6 +678,7 @@ char *exec_capture(struct shell *sh, const char *text)
         }
         sh->status = wait_foreground(sh, pid);
     }
+    job_end(sh);
     close(p[0]);
     signals_restore(&sig);
     posix_spawn_file_actions_destroy(&fa);

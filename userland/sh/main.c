@@ -70,6 +70,8 @@ int main(int argc, char **argv)
             /* ^C and ^\ are for the commands we run (line.h). */
             signal(SIGINT, SIG_IGN);
             signal(SIGQUIT, SIG_IGN);
+            sh.pgid = getpid();
+            sh.job_control = setpgid(0, 0) == 0 && tcsetpgrp(0, sh.pgid) == 0;
             status = input_run_interactive(&sh);
         } else {
             status = input_run_stdin(&sh);

@@ -7,6 +7,7 @@
 #define SH_SHELL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "history.h"
@@ -28,6 +29,11 @@ struct shell {
      * background). */
     bool sigint_ignored, sigquit_ignored;
     int captures;              /* $(...) run so far: an assignment's $? */
+    /* Job control (exec.c): on when we are interactive on a terminal
+     * that has let us lead its foreground. */
+    bool job_control;
+    pid_t pgid;                /* our process group */
+    pid_t job_pgid;            /* the group of the job being started, or 0 */
     /* $(...): runs text in a child shell and returns its output
      * (exec.c); NULL where commands cannot run (the host unit tests). */
     char *(*capture)(struct shell *sh, const char *text);

@@ -171,6 +171,8 @@ int initrd_build(struct vfs_mount *m, const void *archive, size_t size,
 int tmpfs_build(struct vfs_mount *m);
 int dev_build(struct vfs_mount *m);
 bool dev_is_console(const struct vfs_node *n);
+/* The console server's terminal (CONSOLE_TERM_*) a device is, or -1. */
+int dev_terminal(const struct vfs_node *n);
 /* A new pipe with no ends yet; -ENOMEM. */
 int pipe_create(struct vfs_mount *m, struct vfs_node **out);
 

@@ -1055,7 +1055,10 @@ int vfs_isatty(struct vfs_session *s, int fd)
     struct vfs_file *f = fd_file(s, fd);
     if (!f)
         return -EBADF;
-    return dev_is_console(f->node) ? 1 : -ENOTTY;
+    if (dev_is_console(f->node))
+        return VFS_TTY_CONSOLE;
+    int term = dev_terminal(f->node);
+    return term >= 0 ? VFS_TTY_TERMINAL + term : -ENOTTY;
 }
 
 /* ---- spawn ------------------------------------------------------------------ */

@@ -29,12 +29,15 @@ static void ioport_destroy(struct kobject *obj)
     kfree(obj);
 }
 
-/* Ports the kernel drives itself: the PICs, the PIT, COM1 (the kernel
- * log) and QEMU's isa-debug-exit. */
+/* Ports the kernel drives itself: the PICs, the PIT and QEMU's
+ * isa-debug-exit.  COM1 is shared: the kernel sets the UART up and writes
+ * its log there, and the serial console driver (the boot manifest gives
+ * it the ports and IRQ 4) receives and writes too, both waiting for the
+ * transmitter before each byte. */
 static const struct {
     uint16_t base, count;
 } kernel_ports[] = {
-    { 0x20, 2 }, { 0x40, 4 }, { 0xa0, 2 }, { 0x3f8, 8 }, { 0xf4, 1 },
+    { 0x20, 2 }, { 0x40, 4 }, { 0xa0, 2 }, { 0xf4, 1 },
 };
 
 bool ioport_kernel_owned(uint16_t base, uint32_t count)

@@ -7,8 +7,7 @@
  *
  * Who may call what is decided by the badge of the caller's capability,
  * which init set: a program's is its pid; a driver's is
- * CONSOLE_BADGE_DRIVER | its role; init's own (unbadged) capability may
- * interrupt a reader.  Replies: label 0, w0 the result (>= 0) or a
+ * CONSOLE_BADGE_DRIVER | its role.  Replies: label 0, w0 the result (>= 0) or a
  * negated errno value, and the words each label names. */
 #ifndef ATOM_CONSOLE_H
 #define ATOM_CONSOLE_H
@@ -35,7 +34,9 @@ enum console_label {
     CONSOLE_READ,        /* w0 term, w1 max (<= CONSOLE_INLINE_MAX), w2 flags
                             (CONSOLE_NONBLOCK) -> the count (0: end of file),
                             bytes from w1.  Waits, as the mode says, until
-                            there is input; -EINTR when init interrupts it */
+                            there is input; -EINTR after a signal character,
+                            and each second, so that the C library can run
+                            signal handlers (and restart the read) */
     CONSOLE_GETATTR,     /* w0 term -> w1 iflag, w2 oflag, w3 cflag, w4 lflag,
                             w5..w8 the control characters (c_cc, 32 bytes) */
     CONSOLE_SETATTR,     /* w0 term, w1..w8 as GETATTR's reply, w9 flags
@@ -46,8 +47,6 @@ enum console_label {
     CONSOLE_GETPGRP,     /* w0 term -> the foreground process group */
     CONSOLE_SETPGRP,     /* w0 term, w1 process group -> 0: Ctrl-C and the
                             other signal characters go to it */
-    /* init (badge 0). */
-    CONSOLE_INTERRUPT,   /* w0 pid -> 0: its waiting read answers -EINTR */
     /* Drivers. */
     CONSOLE_INPUT,       /* keyboard, serial: w0 count, bytes from w1 -> 0 */
     CONSOLE_ATTACH,      /* display, serial: cap 0 a notification the server

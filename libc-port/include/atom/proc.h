@@ -16,13 +16,18 @@ enum proc_label {
                         (<atom/spawn_msg.h>), w0 its size -> the child's pid */
     PROC_WAIT,       /* w0 pid (-1: any child), w1 options (WNOHANG) ->
                         the pid, or 0 (WNOHANG, none ended); w1 the wait status */
-    PROC_KILL,       /* w0 pid, w1 signal (0: only check) -> 0 */
+    PROC_KILL,       /* w0 pid (0: our process group, < -1: group -pid),
+                        w1 signal (0: only check) -> 0 */
     PROC_GETPPID,    /* -> the parent's pid (1 when the parent has gone) */
     PROC_NEXT,       /* w0 pid -> the next process after it (0: from the
                         start), or 0 at the end; w1 its parent, w2 its
                         state (PROC_STATE_*); words 4-7: its name, NUL-padded */
     PROC_SIGNALS,    /* w0 the signals to deliver to us, w1 the signals to
                         ignore (bits 1 << sig) -> 0.  See below. */
+    PROC_SETPGID,    /* w0 pid (0: us; else one of our children), w1 the
+                        group to join (0: its own pid; otherwise one that
+                        exists) -> 0 */
+    PROC_GETPGID,    /* w0 pid (0: us) -> its process group */
 };
 
 /* Signals.  Every process has a notification (AT_ATOM_SIGNAL).  When a

@@ -23,6 +23,7 @@
 #define SPAWN_MSG_MAX_STRINGS 1024u       /* argv and envp together */
 #define SPAWN_MSG_MAX_ACTIONS 64u
 #define SPAWN_MSG_SIGNALS     0xfffffffeull /* signals 1-31, as bits 1 << sig */
+#define SPAWN_MSG_SETPGROUP   1u            /* header flag: pgroup is set */
 
 enum spawn_action_kind {
     SPAWN_ACTION_CLOSE = 1,   /* close(fd) */
@@ -46,14 +47,16 @@ struct spawn_msg_header {
     uint32_t argc, argv;      /* count and offset of the packed strings */
     uint32_t envc, envp;
     uint32_t action_count, actions;
-    uint32_t flags;           /* reserved, 0 */
+    uint32_t flags;           /* SPAWN_MSG_SETPGROUP, or 0 */
     uint64_t sigmask;         /* the child's blocked signals (bit 1 << sig) */
     uint64_t sigdefault;      /* signals the parent ignores that the child
                                  takes back to their default action */
+    int32_t pgroup;           /* SETPGROUP: the group to join, 0 a new one */
+    uint32_t reserved;        /* 0 */
 };
 
 _Static_assert(sizeof(struct spawn_msg_action) == 24, "spawn_msg_action layout");
-_Static_assert(sizeof(struct spawn_msg_header) == 56, "spawn_msg_header layout");
+_Static_assert(sizeof(struct spawn_msg_header) == 64, "spawn_msg_header layout");
 
 /* A checked request, pointing into the block it came from. */
 struct spawn_msg {
@@ -64,9 +67,10 @@ struct spawn_msg {
     const struct spawn_msg_action *actions;
     size_t action_count;
     const char *action_path[SPAWN_MSG_MAX_ACTIONS]; /* OPEN actions' paths */
-    struct spawn_msg_signals {
+    struct spawn_msg_attrs {
         uint64_t mask, defaults;                /* as sigmask, sigdefault */
-    } signals;
+        int pgroup;                             /* -1: the parent's group */
+    } attrs;
 };
 
 /* Checks the `size` bytes at buf and fills *out.  Returns 0, or -EINVAL
@@ -81,11 +85,11 @@ size_t spawn_msg_size(const char *path, const char *const *argv, const char *con
                       size_t action_count);
 
 /* Writes the request into buf (spawn_msg_size() bytes); returns its size,
- * or 0 if it does not fit in buf_size or breaks a limit above.  signals
- * may be NULL: nothing blocked, nothing reset. */
+ * or 0 if it does not fit in buf_size or breaks a limit above.  attrs
+ * may be NULL: nothing blocked, nothing reset, the parent's group. */
 size_t spawn_msg_encode(void *buf, size_t buf_size, const char *path, const char *const *argv,
                         const char *const *envp, const struct spawn_msg_action *actions,
                         const char *const *action_paths, size_t action_count,
-                        const struct spawn_msg_signals *signals);
+                        const struct spawn_msg_attrs *attrs);
 
 #endif

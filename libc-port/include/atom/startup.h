@@ -15,5 +15,7 @@
 #define AT_ATOM_SIGIGN  0x41540004u /* signals ignored from the start (bit 1 << sig),
                                        inherited from the parent */
 #define AT_ATOM_SIGMASK 0x41540005u /* signals blocked from the start */
+#define AT_ATOM_CONSOLE 0x41540006u /* handle: the console server (<atom/console.h>),
+                                       badged with our pid */
 
 #endif

@@ -54,7 +54,9 @@ enum vfs_label {
     VFS_FCNTL,       /* w0 fd, w1 command (F_GETFD/F_SETFD/F_GETFL/F_SETFL), w2 arg */
     VFS_PIPE,        /* -> 0; w1 read fd, w2 write fd */
     VFS_FTRUNCATE,   /* w0 fd, w1 length */
-    VFS_ISATTY,      /* w0 fd -> 1 for a terminal; -ENOTTY, -EBADF */
+    VFS_ISATTY,      /* w0 fd -> VFS_TTY_CONSOLE (/dev/console, the kernel
+                        log) or VFS_TTY_TERMINAL + a console-server
+                        terminal (<atom/console.h>); -ENOTTY, -EBADF */
     VFS_SPAWN = 100, /* init only.  w0 parent pid, w1 child pid; cap 0: the
                         spawn request (<atom/spawn_msg.h>) -> program size;
                         cap 0 of the reply: a memory object holding the
@@ -70,6 +72,10 @@ enum vfs_label {
 
 /* VFS_READ and VFS_WRITE flags. */
 #define VFS_IO_NOWAIT 1u  /* fail with EAGAIN rather than wait, as O_NONBLOCK */
+
+/* VFS_ISATTY's answers. */
+#define VFS_TTY_CONSOLE  1
+#define VFS_TTY_TERMINAL 0x100
 
 /* What VFS_STAT and VFS_FSTAT return.  mode: S_IF* | permission bits. */
 struct vfs_stat {
