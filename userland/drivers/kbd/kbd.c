@@ -376,6 +376,9 @@ int main(int argc, char **argv)
     if (!have_console)
         fprintf(stderr, "kbd: handle 5 is not the console server's endpoint; "
                 "keys go nowhere%s\n", trace ? " but the trace" : "");
+    else if (ci.badge != (CONSOLE_BADGE_DRIVER | CONSOLE_ROLE_KEYBOARD))
+        fprintf(stderr, "kbd: handle 5 is an endpoint without the keyboard's console badge "
+                "(console:keyboard in init.conf?); trying it anyway\n");
 
     controller_init();
 
