@@ -84,6 +84,7 @@ static bool trace;
 static bool have_console;
 static struct keymap keymap;
 static unsigned leds_set;
+static unsigned leds_tried;   /* a keyboard that refused is not asked again */
 
 /* Key bytes read while waiting for an answer to a command. */
 static uint8_t held[64];
@@ -175,12 +176,22 @@ static int read_keyboard(unsigned ms)
     }
 }
 
-/* A controller command that answers one byte; -1 if it does not. */
-static int controller_query(uint8_t c)
+/* A controller command that answers one byte; -1 if it does not
+ * within ms. */
+static int controller_query(uint8_t c, unsigned ms)
 {
     if (!controller_command(c))
         return -1;
-    return read_keyboard(100);
+    return read_keyboard(ms);
+}
+
+/* An unexpected answer, for a message. */
+static void report_answer(const char *what, int r)
+{
+    if (r < 0)
+        fprintf(stderr, "kbd: %s did not answer; going on\n", what);
+    else
+        fprintf(stderr, "kbd: %s answered %#x; going on\n", what, r);
 }
 
 static void flush_output(void)
@@ -213,6 +224,7 @@ static bool keyboard_send(uint8_t b)
 
 static void set_leds(unsigned leds)
 {
+    leds_tried = leds;
     if (keyboard_send(K_SET_LEDS) && keyboard_send((uint8_t)leds))
         leds_set = leds;
     else if (trace)
@@ -228,7 +240,7 @@ static void controller_init(void)
         die("the PS/2 controller does not take commands");
     flush_output();
 
-    int cfg = controller_query(C_READ_CONFIG);
+    int cfg = controller_query(C_READ_CONFIG, 100);
     if (cfg < 0)
         die("the PS/2 controller does not report its configuration");
     /* Interrupts off while polling; translation on. */
@@ -238,14 +250,14 @@ static void controller_init(void)
 
     /* Some controllers reset themselves in the self-test: write the
      * configuration again after it. */
-    int r = controller_query(C_SELF_TEST);
+    int r = controller_query(C_SELF_TEST, 1000);
     if (r != 0x55)
-        fprintf(stderr, "kbd: the PS/2 controller's self-test answered %#x; going on\n", r);
+        report_answer("the PS/2 controller's self-test", r);
     controller_command(C_WRITE_CONFIG);
     write_port(DATA, PORT_DATA, (uint8_t)cfg);
-    r = controller_query(C_PORT1_TEST);
+    r = controller_query(C_PORT1_TEST, 100);
     if (r != 0)
-        fprintf(stderr, "kbd: the keyboard port's test answered %#x; going on\n", r);
+        report_answer("the keyboard port's test", r);
     if (!controller_command(C_PORT1_ON))
         die("cannot enable the keyboard port");
 
@@ -253,7 +265,7 @@ static void controller_init(void)
     if (!keyboard_send(K_RESET))
         fprintf(stderr, "kbd: no keyboard answers on the PS/2 port; waiting for one\n");
     else if ((r = read_keyboard(1000)) != K_BAT_OK)
-        fprintf(stderr, "kbd: the keyboard's self-test answered %#x; going on\n", r);
+        report_answer("the keyboard's self-test", r);
     held_count = 0;   /* nothing typed before the reset counts */
     keyboard_send(K_ENABLE);
     set_leds(keymap_locks(&keymap));
@@ -310,11 +322,20 @@ static void feed(uint8_t code, uint8_t *out, size_t *len, size_t room)
     }
 }
 
-/* Everything the controller holds now, then what came in meanwhile. */
+/* Key bytes kept while waiting for the keyboard's answers. */
+static void feed_held(uint8_t *out, size_t *len, size_t room)
+{
+    for (size_t i = 0; i < held_count; i++)
+        feed(held[i], out, len, room);
+    held_count = 0;
+}
+
+/* Everything the controller holds now, and what came in meanwhile. */
 static void service(void)
 {
-    uint8_t out[(SERVICE_MAX + sizeof(held)) * KEYMAP_OUT_MAX];
+    uint8_t out[(SERVICE_MAX + 2 * sizeof(held)) * KEYMAP_OUT_MAX];
     size_t len = 0;
+    feed_held(out, &len, sizeof(out));   /* typed during the setup */
     for (int i = 0; i < SERVICE_MAX; i++) {
         int s = status();
         if (!(s & ST_OUT_FULL))
@@ -323,14 +344,11 @@ static void service(void)
         if (!(s & ST_AUX))
             feed(b, out, &len, sizeof(out));
     }
-    while (keymap_locks(&keymap) != leds_set) {
-        unsigned want = keymap_locks(&keymap);
+    /* Keys held while setting the LEDs may change the locks again. */
+    unsigned want;
+    while ((want = keymap_locks(&keymap)) != leds_set && want != leds_tried) {
         set_leds(want);
-        for (size_t i = 0; i < held_count; i++)
-            feed(held[i], out, &len, sizeof(out));
-        held_count = 0;
-        if (leds_set != want)
-            break;   /* the keyboard refused; try again at the next key */
+        feed_held(out, &len, sizeof(out));
     }
     if (len > 0 && have_console)
         console_input(out, len);
