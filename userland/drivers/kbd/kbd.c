@@ -14,7 +14,7 @@
  * rather than a hang; the setup starts from scratch (ports off, buffer
  * flushed, configuration rewritten, keyboard reset), so a restarted
  * driver finds the device as a fresh one would.  Then each interrupt:
- * read every byte the controller holds, translate, acknowledge the line,
+ * acknowledge the line, read every byte the controller holds, translate,
  * send.  LED commands go out synchronously from the same loop; key bytes
  * that arrive while the driver waits for the keyboard's acknowledgement
  * are kept and translated afterwards.
