@@ -25,6 +25,7 @@ Suite *suite_init_conf(void);
 Suite *suite_vfs(void);
 Suite *suite_sh(void);
 Suite *suite_vt(void);
+Suite *suite_fbdraw(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {
