@@ -329,11 +329,8 @@ static int manifest_capability(const struct manifest_entry *e, const struct acpi
         fmt_snprintf(what, size, "framebuffer");
         if (!boot_info.has_framebuffer)
             return E_INVAL;
-        uint64_t bytes = (uint64_t)boot_info.fb.pitch * boot_info.fb.height;
-        uint64_t first = boot_info.fb.addr & ~(uint64_t)(PAGE_SIZE - 1);
-        uint64_t pages = (boot_info.fb.addr + bytes - first + PAGE_SIZE - 1) / PAGE_SIZE;
         struct memobj *m;
-        int err = memobj_create_phys(first, pages, VM_CACHE_WC, &m);
+        int err = memobj_create_framebuffer(&boot_info.fb, &m);
         if (err == E_OK)
             *obj = &m->obj;
         return err;

@@ -3,7 +3,8 @@
  *
  * A panic prints, on every console, one "PANIC: <where>: <reason>" line, the
  * registers when a CPU exception caused it, and a backtrace of return
- * addresses with function names from the built-in symbol table; then it
+ * addresses with function names from the built-in symbol table (a console
+ * handed to user space, the framebuffer, is taken back first); then it
  * halts, or in self-test mode ends the machine with a failure status so no
  * test waits for a timeout.  A panic while panicking halts at once, since
  * whatever failed may be the output path itself.
@@ -64,6 +65,7 @@ static void enter(void)
     arch_interrupts_disable();
     if (panicking++)
         arch_halt_forever();
+    console_resume_all(); /* the framebuffer back from its user-space driver */
 }
 
 __attribute__((noreturn)) static void finish(uint64_t frame)

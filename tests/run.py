@@ -5,7 +5,7 @@ Suites print TAP lines ("ok ..." / "not ok ..."), which are counted here.  A
 suite that exits non-zero without reporting a failure (a crash, a missing
 binary) counts as one failure, so nothing can pass by not running.
 
-usage: tests/run.py [SUITE ...]     (unit, toolchain, boot; default: all)
+usage: tests/run.py [SUITE ...]     (unit, pyunit, toolchain, boot; default: all)
 """
 import os
 import re
@@ -17,6 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SUITES = {
     "unit": ["build/tests/unit/unit_tests"],
+    "pyunit": [sys.executable, "tests/host/test_screen_text.py"],
     "toolchain": ["bash", "tests/toolchain/run.sh"],
     "boot": [sys.executable, "tests/boot/run.py"],
 }

@@ -32,20 +32,31 @@ $(LIBSPAWN): $(SPAWN_OBJS)
 
 -include $(SPAWN_OBJS:.o=.d)
 
-# Per program: <name>_CFLAGS and <name>_LIBS.
+# Per program: <name>_CFLAGS, <name>_LIBS and <name>_GEN (generated
+# sources compiled in).
 init_CFLAGS := $(SPAWN_CFLAGS)
 init_LIBS := $(LIBSPAWN)
 vfs_CFLAGS := $(SPAWN_CFLAGS)
 vfs_LIBS := $(LIBSPAWN)
 ubin_CFLAGS := -DATOM_VERSION=\"$(VERSION)\"
+# The display driver's font: the kernel console's PSF font, every glyph
+# and its Unicode table (scripts/psf2c --unicode), compiled in.
+fbcon_GEN := $(BUILD)/userland/fbcon/font_data.c
+fbcon_CFLAGS := -Iuserland/drivers/fbcon
+
+$(BUILD)/userland/fbcon/font_data.c: $(PSF2C) $(KERNEL_FONT)
+	@mkdir -p $(dir $@)
+	@echo "  FONT    $@"
+	$(Q)gzip -dc $(KERNEL_FONT) > $@.psf
+	$(Q)$(PSF2C) --unicode $@.psf $@.tmp && mv $@.tmp $@ && rm -f $@.psf
 
 define user_program
 $(BUILD)/userland/$(notdir $(1))/$(notdir $(1)): $(wildcard $(1)/*.c $(1)/*.h) $(TOOLCHAIN_STAMP) \
-		$($(notdir $(1))_LIBS)
+		$($(notdir $(1))_LIBS) $($(notdir $(1))_GEN)
 	@mkdir -p $$(dir $$@)
 	@echo "  ATOMCC  $$@"
 	$(Q)$(ATOM_CC) $(USER_CFLAGS) $($(notdir $(1))_CFLAGS) $(wildcard $(1)/*.c) \
-		$($(notdir $(1))_LIBS) -o $$@
+		$($(notdir $(1))_GEN) $($(notdir $(1))_LIBS) -o $$@
 
 $(BUILD)/userland/bin/$(notdir $(1)): $(BUILD)/userland/$(notdir $(1))/$(notdir $(1))
 	@mkdir -p $$(dir $$@)

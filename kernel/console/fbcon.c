@@ -7,7 +7,9 @@
  * come from the PSF font converted at build time.  Scrolling moves the
  * whole picture up by one text row; simple, and fast enough for a boot log.
  * This console is for the kernel's own messages until a user-space console
- * driver takes the framebuffer over.
+ * driver takes the framebuffer over: the first user mapping of the boot
+ * framebuffer's memory object (memobj_mapped) suspends it, and a panic
+ * resumes it on a cleared screen.
  */
 #include <arch/layout.h>
 #include <kernel/arch.h>
@@ -133,7 +135,23 @@ static void fbcon_write(struct console *con, const char *s, size_t n)
     }
 }
 
-static struct console fb_console = { .name = "framebuffer", .write = fbcon_write };
+static void fbcon_resume(struct console *con)
+{
+    (void)con;
+    fb.cx = fb.cy = 0;
+    clear_rows(0, fb.rows);
+}
+
+static struct console fb_console = {
+    .name = "framebuffer", .write = fbcon_write, .resume = fbcon_resume
+};
+
+void fbcon_handover(void)
+{
+    if (fb.base && console_suspend(&fb_console))
+        log_info("fbcon: user space mapped the framebuffer; the kernel console "
+                 "stops drawing on it (a panic takes it back)");
+}
 
 bool fbcon_init(const struct mb2_framebuffer *info)
 {

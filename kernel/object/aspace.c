@@ -170,6 +170,8 @@ int aspace_map(struct aspace *as, struct memobj *m, uint64_t va, uint64_t offset
         kobject_get(&m->obj);
     }
     spin_unlock(&as->lock);
+    if (!err)
+        memobj_mapped(m); /* outside the lock: it may log */
     return err;
 }
 

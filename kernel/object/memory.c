@@ -11,19 +11,27 @@
  * RAM with a second memory type is undefined on x86 and handing out RAM
  * the page allocator owns would let it be reused under the mapping.
  *
+ * The boot framebuffer's object is a physical one with its geometry
+ * attached: that is what makes it answer ATOM_SYS_FRAMEBUFFER_INFO (no
+ * other object can, whatever range it covers) and what tells the kernel
+ * console to stop drawing once user space maps it.
+ *
  * Objects are immutable once made, so readers need no lock; their life is
  * the kobject reference count (capabilities and mapped regions each hold
  * one), and the last reference frees an anonymous object's frames.
  */
 #include <arch/layout.h>
 #include <atom/memory.h>
+#include <atom/framebuffer.h>
 #include <kernel/error.h>
+#include <kernel/fbcon.h>
 #include <kernel/heap.h>
 #include <kernel/memory.h>
 #include <kernel/pmm.h>
 #include <kernel/process.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/usercopy.h>
 
 static void memobj_destroy(struct kobject *obj)
 {
@@ -33,6 +41,7 @@ static void memobj_destroy(struct kobject *obj)
             pmm_free(m->frames[i], 0);
         kfree(m->frames);
     }
+    kfree(m->framebuffer);
     kfree(m);
 }
 
@@ -86,6 +95,41 @@ int memobj_create_phys(uint64_t pa, uint64_t pages, enum vm_cache cache,
     return E_OK;
 }
 
+int memobj_create_framebuffer(const struct mb2_framebuffer *fb, struct memobj **out)
+{
+    if (fb->type != MB2_FB_RGB && fb->type != MB2_FB_EGA_TEXT)
+        return E_INVAL;
+    uint64_t first = fb->addr & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t bytes = (uint64_t)fb->pitch * fb->height;
+    uint64_t pages = (fb->addr + bytes - first + PAGE_SIZE - 1) / PAGE_SIZE;
+    struct atom_framebuffer_info *info = kzalloc(sizeof(*info));
+    if (!info)
+        return E_NOMEM;
+    bool rgb = fb->type == MB2_FB_RGB;
+    *info = (struct atom_framebuffer_info){
+        .width = fb->width, .height = fb->height, .pitch = fb->pitch,
+        .offset = (uint32_t)(fb->addr - first), .bpp = fb->bpp,
+        .red_pos = rgb ? fb->red_pos : 0, .red_size = rgb ? fb->red_size : 0,
+        .green_pos = rgb ? fb->green_pos : 0, .green_size = rgb ? fb->green_size : 0,
+        .blue_pos = rgb ? fb->blue_pos : 0, .blue_size = rgb ? fb->blue_size : 0,
+    };
+    struct memobj *m;
+    int err = memobj_create_phys(first, pages, VM_CACHE_WC, &m);
+    if (err) {
+        kfree(info);
+        return err;
+    }
+    m->framebuffer = info;
+    *out = m;
+    return E_OK;
+}
+
+void memobj_mapped(struct memobj *m)
+{
+    if (m->framebuffer)
+        fbcon_handover();
+}
+
 uint64_t memobj_frame(const struct memobj *m, uint64_t index)
 {
     if (index >= m->pages)
@@ -118,4 +162,19 @@ int64_t sys_mem_create(struct syscall_regs *r)
     err = cap_insert_root(process_current()->cspace, &m->obj, ATOM_RIGHTS_ALL, 0, &handle);
     kobject_put(&m->obj); /* the capability holds it now, or it dies here */
     return err ? syscall_error(err) : handle;
+}
+
+/* framebuffer_info(memory, out) -> 0: the geometry of the boot
+ * framebuffer's object; any other memory object is EINVAL. */
+int64_t sys_framebuffer_info(struct syscall_regs *r)
+{
+    struct kobject *obj;
+    int err = syscall_cap(r->arg[0], ATOM_OBJ_MEMORY, ATOM_RIGHT_READ, &obj, NULL);
+    if (err)
+        return syscall_error(err);
+    const struct atom_framebuffer_info *info = memobj_of(obj)->framebuffer;
+    /* perform: the object is immutable, so the copy needs no lock */
+    err = info ? copy_to_user(r->arg[1], info, sizeof(*info)) : E_INVAL;
+    kobject_put(obj);
+    return syscall_error(err);
 }

@@ -268,8 +268,10 @@ def cases(iso, initrd):
         # The other menu entries.
         # init must never find its endpoint busy: a killed caller's reply
         # is void at once (kernel/object/endpoint.c, reply_to_caller).
+        # fbcon_hands_over_to_user_space logs the hand-over on serial only.
         Case("bios-selftest", [exits(qemu.EXIT_PASS), matches(r"^selftest: \d+ passed, 0 failed"),
-             lacks("FAIL"), lacks("receive failed")], entry="selftest", wait_exit=True),
+             lacks("FAIL"), lacks("receive failed"),
+             has("fbcon: user space mapped the framebuffer")], entry="selftest", wait_exit=True),
         Case("uefi-selftest", [exits(qemu.EXIT_PASS), matches(r"^selftest: \d+ passed, 0 failed")],
              entry="selftest", wait_exit=True, uefi=True),
         Case("serial-entry", [completes, has("command line 'console=serial"),

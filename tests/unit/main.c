@@ -53,6 +53,7 @@ int main(void)
     srunner_add_suite(sr, suite_sh());
     srunner_add_suite(sr, suite_vt());
     srunner_add_suite(sr, suite_keymap());
+    srunner_add_suite(sr, suite_fbdraw());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

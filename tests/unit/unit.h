@@ -26,6 +26,7 @@ Suite *suite_vfs(void);
 Suite *suite_sh(void);
 Suite *suite_vt(void);
 Suite *suite_keymap(void);
+Suite *suite_fbdraw(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

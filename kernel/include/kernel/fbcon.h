@@ -10,6 +10,11 @@
  * false (after logging why) if the framebuffer cannot be used. */
 bool fbcon_init(const struct mb2_framebuffer *fb);
 
+/* User space has mapped the framebuffer: the console stops drawing, with
+ * one line in the log (which the suspended console no longer shows); a
+ * panic resumes it (console_resume_all).  Idempotent. */
+void fbcon_handover(void);
+
 /* Text grid size, 0x0 when there is no framebuffer console. */
 void fbcon_size(uint32_t *cols, uint32_t *rows);
 

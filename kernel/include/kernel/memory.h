@@ -6,11 +6,17 @@
  * a device range with a memory type (write-combining or uncached); they
  * own nothing and free nothing.  An object never changes after creation,
  * so reading one needs no lock.  Each region mapping an object holds a
- * reference (kernel/aspace.h), so frames outlive every mapping of them. */
+ * reference (kernel/aspace.h), so frames outlive every mapping of them.
+ *
+ * The boot framebuffer is a physical object that also carries its
+ * geometry (ATOM_SYS_FRAMEBUFFER_INFO answers for it alone), and whose
+ * first user mapping hands the screen over from the kernel console. */
 #ifndef KERNEL_MEMORY_H
 #define KERNEL_MEMORY_H
 
+#include <atom/framebuffer.h>
 #include <kernel/cap.h>
+#include <kernel/multiboot2.h>
 #include <kernel/vm.h>
 #include <stdint.h>
 
@@ -28,6 +34,7 @@ struct memobj {
     uint64_t pages;
     uint64_t phys;          /* MEMOBJ_PHYS: the first byte */
     uint64_t *frames;       /* MEMOBJ_ANON: the frame of each page */
+    struct atom_framebuffer_info *framebuffer; /* the boot framebuffer's, else NULL */
 };
 
 /* The memobj a kobject of type ATOM_OBJ_MEMORY is. */
@@ -46,6 +53,14 @@ int memobj_create_anon(uint64_t pages, struct memobj **out);
  * creates these, for drivers it has decided to trust with the range. */
 int memobj_create_phys(uint64_t pa, uint64_t pages, enum vm_cache cache,
                        struct memobj **out);
+
+/* The boot framebuffer `fb` (validated by the Multiboot2 parser) as a
+ * write-combining physical object covering its pages, with its geometry.
+ * E_INVAL (indexed colour, or not device memory), E_NOMEM. */
+int memobj_create_framebuffer(const struct mb2_framebuffer *fb, struct memobj **out);
+/* Called after every mapping of m into an address space: mapping the
+ * boot framebuffer hands it over (fbcon_handover). */
+void memobj_mapped(struct memobj *m);
 
 /* Physical address of page `index`, or MEMOBJ_NO_FRAME past the end. */
 uint64_t memobj_frame(const struct memobj *m, uint64_t index);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <atom/framebuffer.h>
 #include <atom/raw_syscall.h>
 
 static int passed, failed;
@@ -84,6 +85,18 @@ int main(void)
     CHECK(r == 0 && now_ns() - before >= 20000000ull, "sleep lasts at least as asked");
     CHECK(atom_syscall0(ATOM_SYS_YIELD) == 0, "yield returns 0");
     CHECK(atom_syscall0(ATOM_SYS_GETPID) > 0, "getpid is positive");
+
+    /* framebuffer_info: only the boot framebuffer's object answers */
+    struct atom_framebuffer_info fbi;
+    long mem = atom_syscall3(ATOM_SYS_MEM_CREATE, 1, 0, 0);
+    CHECK(mem >= 0, "mem_create for framebuffer_info");
+    CHECK(atom_syscall3(ATOM_SYS_FRAMEBUFFER_INFO, mem, (long)&fbi, 0) == -ATOM_EINVAL,
+          "framebuffer_info of an anonymous object is EINVAL");
+    CHECK(atom_syscall3(ATOM_SYS_FRAMEBUFFER_INFO, 1, (long)&fbi, 0) == -ATOM_EINVAL,
+          "framebuffer_info of an address space is EINVAL");
+    CHECK(atom_syscall3(ATOM_SYS_FRAMEBUFFER_INFO, 4000, (long)&fbi, 0) == -ATOM_EBADF,
+          "framebuffer_info of an empty slot is EBADF");
+    atom_syscall1(ATOM_SYS_CAP_DELETE, mem);
 
     /* numbers */
     CHECK(atom_syscall0(ATOM_SYS_COUNT) == -ATOM_ENOSYS, "the first unused number is ENOSYS");

@@ -48,7 +48,8 @@
     X(31, PROCESS_KILL, process_kill)                   \
     X(32, THREAD_CREATE, thread_create)                 \
     X(33, THREAD_SET_PRIORITY, thread_set_priority)     \
-    X(34, IPC_BUFFER, ipc_buffer)
+    X(34, IPC_BUFFER, ipc_buffer)                       \
+    X(35, FRAMEBUFFER_INFO, framebuffer_info)
 
 #define ATOM_SYSCALL_ENUM(nr, NAME, name) ATOM_SYS_##NAME = nr,
 enum { ATOM_SYSCALLS(ATOM_SYSCALL_ENUM) ATOM_SYS_COUNT };
