@@ -23,6 +23,10 @@ enum proc_label {
                         state (PROC_STATE_*); words 4-7: its name, NUL-padded */
     PROC_SIGNALS,    /* w0 the signals to deliver to us, w1 the signals to
                         ignore (bits 1 << sig) -> 0.  See below. */
+    PROC_POWER,      /* w0 ATOM_POWER_OFF or ATOM_POWER_REBOOT (<atom/sysinfo.h>)
+                        -> does not return when it works; else ENOTSUP (this
+                        machine cannot be switched off by software), EPERM
+                        (init holds no power capability), EINVAL */
 };
 
 /* Signals.  Every process has a notification (AT_ATOM_SIGNAL).  When a
@@ -53,6 +57,11 @@ struct atom_process_info {
     int pid, ppid, state;
     char name[PROC_NAME_WORDS * 8];  /* NUL-terminated */
 };
+
+/* Asks init to switch the machine off or restart it (op: ATOM_POWER_OFF
+ * or ATOM_POWER_REBOOT from <atom/sysinfo.h>).  Returns only on failure:
+ * -1 with errno set (ENOTSUP: it cannot be switched off by software). */
+int atom_power(int op);
 
 /* Fills *out with the process after pid `after` (0: the first); returns
  * its pid, 0 after the last, or -1 with errno set. */
