@@ -51,6 +51,7 @@ int main(void)
     srunner_add_suite(sr, suite_init_conf());
     srunner_add_suite(sr, suite_vfs());
     srunner_add_suite(sr, suite_sh());
+    srunner_add_suite(sr, suite_log_ring());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

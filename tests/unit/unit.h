@@ -24,6 +24,7 @@ Suite *suite_manifest(void);
 Suite *suite_init_conf(void);
 Suite *suite_vfs(void);
 Suite *suite_sh(void);
+Suite *suite_log_ring(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {
