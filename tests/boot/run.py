@@ -353,6 +353,17 @@ def cases(iso, initrd):
              options="init.conf=/etc/init-poweroff.conf", wait_exit=True),
         Case("uefi-poweroff", power_checks("switching off"),
              options="init.conf=/etc/init-poweroff.conf", wait_exit=True, uefi=True),
+        # Without ACPI nothing can switch QEMU off (its PM device is not set
+        # up): the kernel, poweroff and init each say so, and the machine
+        # runs on.
+        Case("no-acpi-poweroff", [completes, has("warning: acpi: no valid RSDP from the boot loader"),
+             has("power: switching off (asked by init)"),
+             has("power: the machine cannot be switched off by software"),
+             has("poweroff[3]: poweroff: this machine cannot be switched off by software; "
+                 "it is safe to turn it off now"),
+             has("init[1]: init: poweroff exited with status 1")],
+             options="init.conf=/etc/init-poweroff.conf", machine="pc,acpi=off",
+             wait_for="init: poweroff exited with status"),
         Case("bios-q35-reboot", power_checks("restarting"),
              options="init.conf=/etc/init-reboot.conf", wait_exit=True, machine="q35"),
         Case("uefi-reboot", power_checks("restarting"),
