@@ -2,25 +2,27 @@
  * log.c: the kernel log.  Each message is formatted once into a line
  * buffer, prefixed by its level when it is not plain information, appended
  * to a ring buffer (so that consoles started later, and later `dmesg`, see
- * the boot from its start) and written to every console.  A line too long
+ * the boot from its start; kernel/lib/log_ring.c) and written to every
+ * console.  A line too long
  * for the buffer is cut and marked with "...".  One lock covers the ring
  * and the consoles, so lines from different threads never interleave and
  * console drivers need no locks of their own.
  */
+#include <atom/sysinfo.h>
 #include <kernel/console.h>
 #include <kernel/fmt.h>
 #include <kernel/log.h>
+#include <kernel/log_ring.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 
 #define LOG_LINE_MAX  512
-#define LOG_RING_SIZE (32 * 1024)
+#define LOG_RING_SIZE ATOM_LOG_SIZE
 
 static enum log_level current_level = LOG_INFO;
 static spinlock_t log_lock = SPINLOCK_INIT;
-static char ring[LOG_RING_SIZE];
-static size_t ring_head;   /* next write position */
-static size_t ring_filled; /* bytes held, up to LOG_RING_SIZE */
+static char ring_buf[LOG_RING_SIZE];
+static struct log_ring ring = { ring_buf, LOG_RING_SIZE, 0, 0 };
 
 static const char *const level_names[] = {
     [LOG_ERROR] = "error", [LOG_WARN] = "warn",
@@ -48,22 +50,23 @@ bool log_level_parse(const char *name, enum log_level *out)
     return false;
 }
 
-static void ring_append(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        ring[ring_head] = s[i];
-        ring_head = (ring_head + 1) % LOG_RING_SIZE;
-    }
-    ring_filled = ring_filled + n > LOG_RING_SIZE ? LOG_RING_SIZE : ring_filled + n;
-}
-
 void log_replay(void (*fn)(void *ctx, const char *s, size_t n), void *ctx)
 {
-    size_t start = (ring_head + LOG_RING_SIZE - ring_filled) % LOG_RING_SIZE;
-    size_t first = LOG_RING_SIZE - start < ring_filled ? LOG_RING_SIZE - start
-                                                       : ring_filled;
-    fn(ctx, ring + start, first);
-    fn(ctx, ring, ring_filled - first);
+    char chunk[256];
+    uint64_t pos = 0;
+    size_t n;
+    while ((n = log_ring_read(&ring, &pos, chunk, sizeof(chunk))) > 0) {
+        fn(ctx, chunk, n);
+        pos += n;
+    }
+}
+
+size_t log_read(uint64_t *pos, char *out, size_t len)
+{
+    spin_lock(&log_lock);
+    size_t n = log_ring_read(&ring, pos, out, len);
+    spin_unlock(&log_lock);
+    return n;
 }
 
 void log_vwrite(enum log_level level, const char *fmt, va_list ap)
@@ -83,7 +86,7 @@ void log_vwrite(enum log_level level, const char *fmt, va_list ap)
     }
     line[n++] = '\n';
     spin_lock(&log_lock);
-    ring_append(line, n);
+    log_ring_append(&ring, line, n);
     console_write(line, n);
     spin_unlock(&log_lock);
 }

@@ -29,6 +29,7 @@
 #include <kernel/mm.h>
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
+#include <kernel/power.h>
 #include <kernel/process.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -233,6 +234,7 @@ static void start_acpi_and_time(void)
     acpi_parse(boot_info.rsdp, boot_info.rsdp_length, boot_info.rsdp_revision,
                acpi_map, &boot_info, &acpi);
     acpi_log_summary(&acpi);
+    power_init(&acpi);
     if (irq_init(&acpi) != E_OK)
         panic("no usable interrupt controller");
     if (time_init(&acpi) != E_OK)
@@ -335,6 +337,9 @@ static int manifest_capability(const struct manifest_entry *e, const struct acpi
             *obj = &m->obj;
         return err;
     }
+    case MANIFEST_POWER:
+        fmt_snprintf(what, size, "power");
+        return power_create(obj);
     case MANIFEST_INITRD:
         fmt_snprintf(what, size, "initrd (%zu bytes, read-only)", initrd_size);
         *rights = ATOM_RIGHTS_ALL & ~ATOM_RIGHT_WRITE;

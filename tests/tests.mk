@@ -7,7 +7,8 @@ UNIT_BIN  := $(BUILD)/tests/unit/unit_tests
 UNIT_KERNEL_SRCS := kernel/boot/multiboot2.c kernel/boot/ustar.c \
 	kernel/lib/fmt.c kernel/lib/cmdline.c kernel/ksyms.c \
 	kernel/lib/calendar.c kernel/acpi/acpi.c kernel/proc/elf.c kernel/proc/user_stack.c \
-	kernel/mm/pmm.c kernel/mm/heap.c kernel/cap/cspace.c kernel/proc/manifest.c kernel/mm/region.c
+	kernel/mm/pmm.c kernel/mm/heap.c kernel/cap/cspace.c kernel/proc/manifest.c kernel/mm/region.c \
+	kernel/lib/log_ring.c
 # And user-space logic that needs no system calls.
 UNIT_USER_SRCS := userland/init/conf.c userland/vfs/vfs_ops.c userland/vfs/fs_initrd.c \
 	userland/vfs/fs_tmpfs.c userland/vfs/fs_dev.c userland/vfs/pipe.c \

@@ -33,7 +33,13 @@
 #define CPU_ONLINE_CAPABLE 0x2u
 
 /* FADT field offsets. */
+#define FADT_DSDT         40
 #define FADT_SCI_INT      46
+#define FADT_SMI_CMD      48
+#define FADT_ACPI_ENABLE  52
+#define FADT_PM1A_CNT_BLK 64
+#define FADT_PM1B_CNT_BLK 68
+#define FADT_PM1_CNT_LEN  89
 #define FADT_PM_TMR_BLK   76
 #define FADT_PM_TMR_LEN   91
 #define FADT_CENTURY      108
@@ -41,8 +47,19 @@
 #define FADT_FLAGS        112
 #define FADT_RESET_REG    116
 #define FADT_RESET_VALUE  128
+#define FADT_X_DSDT       140
+#define FADT_X_PM1A_CNT   172
+#define FADT_X_PM1B_CNT   184
 #define FADT_X_PM_TMR_BLK 208
 #define GAS_SIZE          12
+
+/* AML opcodes the \_S5 finder reads. */
+#define AML_ZERO_OP    0x00
+#define AML_ONE_OP     0x01
+#define AML_NAME_OP    0x08
+#define AML_BYTE_PFX   0x0A
+#define AML_PACKAGE_OP 0x12
+#define AML_ROOT_CHAR  0x5C
 
 /* The first CMOS bytes are the RTC's own registers; port 0x70 reaches
  * only indices below 0x80. */
@@ -622,6 +639,113 @@ static void fadt_reset(struct parser *ps, const struct table *t,
     f->has_reset = true;
 }
 
+/* ---- Switching off: PM1 control blocks and the DSDT's \_S5 ---- */
+
+/* A constant of the \_S5 package at p (not past end); its value in *v
+ * and what follows in *next. */
+static int aml_const(const uint8_t *p, const uint8_t *end, uint8_t *v, const uint8_t **next)
+{
+    if (p >= end)
+        return -1;
+    switch (*p) {
+    case AML_ZERO_OP: *v = 0; *next = p + 1; return 0;
+    case AML_ONE_OP: *v = 1; *next = p + 1; return 0;
+    case AML_BYTE_PFX:
+        if (end - p < 2)
+            return -1;
+        *v = p[1];
+        *next = p + 2;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* The package after the name: PackageOp PkgLength NumElements elements.
+ * PkgLength (1-4 bytes) counts from its own first byte. */
+static int s5_package(const uint8_t *p, const uint8_t *end, uint8_t *a, uint8_t *b)
+{
+    if (p >= end || *p++ != AML_PACKAGE_OP || p >= end)
+        return -1;
+    size_t follow = *p >> 6;
+    if ((size_t)(end - p) < 1 + follow || (follow && (*p & 0x30)))
+        return -1;
+    size_t pkg_len = follow ? (*p & 0x0Fu) : (*p & 0x3Fu);
+    for (size_t i = 0; i < follow; i++)
+        pkg_len |= (size_t)p[1 + i] << (4 + 8 * i);
+    if (pkg_len < 1 + follow + 1 || pkg_len > (size_t)(end - p))
+        return -1;
+    const uint8_t *pkg_end = p + pkg_len;
+    p += 1 + follow;
+    if (*p++ < 2)  /* NumElements: SLP_TYPa and SLP_TYPb at least */
+        return -1;
+    if (aml_const(p, pkg_end, a, &p) != 0 || aml_const(p, pkg_end, b, &p) != 0)
+        return -1;
+    return *a <= 7 && *b <= 7 ? 0 : -1;  /* SLP_TYP is a 3-bit field */
+}
+
+int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b)
+{
+    for (size_t i = 1; i + 4 <= len; i++) {
+        if (memcmp(aml + i, "_S5_", 4) != 0)
+            continue;
+        bool named = aml[i - 1] == AML_NAME_OP ||
+                     (i >= 2 && aml[i - 1] == AML_ROOT_CHAR && aml[i - 2] == AML_NAME_OP);
+        uint8_t a, b;
+        if (named && s5_package(aml + i + 4, aml + len, &a, &b) == 0) {
+            *slp_typ_a = a;
+            *slp_typ_b = b;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A PM1 control block: X_PM1x_CNT_BLK when it is a sound I/O port, else
+ * the 32-bit field; 0 if neither is usable. */
+static uint16_t pm1_port(struct parser *ps, const struct table *t, size_t x_off,
+                         size_t legacy_off, const char *name)
+{
+    if (t->len >= x_off + GAS_SIZE) {
+        struct acpi_gas g = read_gas(t->p + x_off);
+        if (g.address != 0 && g.space == ACPI_SPACE_IO && g.address <= 0xFFFE)
+            return (uint16_t)g.address;
+    }
+    uint32_t port = rd32(t->p + legacy_off);
+    if (port > 0xFFFE) {
+        defect(ps, "FADT at %#llx: %s port %#x is beyond the I/O port range; ignored",
+               (unsigned long long)t->phys, name, port);
+        return 0;
+    }
+    return (uint16_t)port;
+}
+
+static void fadt_sleep(struct parser *ps, const struct table *t, struct acpi_fadt *f)
+{
+    f->smi_cmd = rd32(t->p + FADT_SMI_CMD);
+    f->acpi_enable = t->p[FADT_ACPI_ENABLE];
+    f->pm1a_cnt = pm1_port(ps, t, FADT_X_PM1A_CNT, FADT_PM1A_CNT_BLK, "PM1a control");
+    f->pm1b_cnt = pm1_port(ps, t, FADT_X_PM1B_CNT, FADT_PM1B_CNT_BLK, "PM1b control");
+    if (f->pm1a_cnt && t->p[FADT_PM1_CNT_LEN] < 2) {
+        defect(ps, "FADT at %#llx: PM1 control block length is %u, not 2; ignored",
+               (unsigned long long)t->phys, t->p[FADT_PM1_CNT_LEN]);
+        f->pm1a_cnt = f->pm1b_cnt = 0;
+    }
+    f->dsdt = rd32(t->p + FADT_DSDT);
+    if (t->len >= FADT_X_DSDT + 8 && rd64(t->p + FADT_X_DSDT) != 0)
+        f->dsdt = rd64(t->p + FADT_X_DSDT);
+}
+
+/* Reads \_S5 from the DSDT, loaded and checked like any table. */
+static void dsdt_s5(struct parser *ps, struct acpi_fadt *f)
+{
+    struct table d;
+    if (!f->pm1a_cnt || !f->dsdt || !table_load(ps, f->dsdt, "DSDT", &d))
+        return;
+    f->has_s5 = acpi_find_s5(d.p + HEADER_SIZE, d.len - HEADER_SIZE, &f->slp_typ_a,
+                             &f->slp_typ_b) == 0;
+}
+
 static void parse_fadt(struct parser *ps, const struct table *t)
 {
     struct acpi_info *info = ps->info;
@@ -649,6 +773,7 @@ static void parse_fadt(struct parser *ps, const struct table *t)
     f.pm_timer_32bit = f.flags & ACPI_FADT_TMR_VAL_EXT;
     fadt_pm_timer(ps, t, &f);
     fadt_reset(ps, t, &f);
+    fadt_sleep(ps, t, &f);
     /* The boot flags were reserved (and may hold anything) before ACPI 2.0:
      * FADT revision 3, with the 244-byte layout. */
     if (f.revision >= 3 && t->len < FADT_V2_SIZE)
@@ -662,6 +787,7 @@ static void parse_fadt(struct parser *ps, const struct table *t)
         info->msi = !(f.boot_arch & ACPI_BOOT_NO_MSI);
         info->cmos_rtc = !(f.boot_arch & ACPI_BOOT_NO_CMOS_RTC);
     }
+    dsdt_s5(ps, &f);
     info->fadt = f;
     info->has_fadt = true;
     ps->fadt_phys = t->phys;
@@ -953,6 +1079,11 @@ static void summarize_fadt(const struct acpi_info *info)
         log_info("acpi: PM timer at %s %#llx, %s", space_name(f->pm_timer.space),
                  (unsigned long long)f->pm_timer.address,
                  f->pm_timer_32bit ? "32-bit" : "24-bit");
+    if (f->has_s5)
+        log_info("acpi: switch off through PM1 control %#x/%#x, SLP_TYP %u/%u", f->pm1a_cnt,
+                 f->pm1b_cnt, f->slp_typ_a, f->slp_typ_b);
+    else
+        log_info("acpi: no usable \\_S5 sleep state: cannot switch off through ACPI");
     if (f->has_reset)
         log_info("acpi: reset by writing %#x to %s %#llx", f->reset_value,
                  space_name(f->reset_reg.space),

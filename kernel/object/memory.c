@@ -33,10 +33,19 @@
 #include <kernel/syscall.h>
 #include <kernel/usercopy.h>
 
+/* Frames of all anonymous objects, for the memory statistics. */
+static uint64_t anon_pages;
+
+uint64_t memobj_anon_pages(void)
+{
+    return __atomic_load_n(&anon_pages, __ATOMIC_RELAXED);
+}
+
 static void memobj_destroy(struct kobject *obj)
 {
     struct memobj *m = memobj_of(obj);
     if (m->kind == MEMOBJ_ANON) {
+        __atomic_sub_fetch(&anon_pages, m->pages, __ATOMIC_RELAXED);
         for (uint64_t i = 0; i < m->pages; i++)
             pmm_free(m->frames[i], 0);
         kfree(m->frames);
@@ -68,6 +77,7 @@ int memobj_create_anon(uint64_t pages, struct memobj **out)
         memset(phys_to_virt(frames[i]), 0, PAGE_SIZE);
     }
     kobject_init(&m->obj, ATOM_OBJ_MEMORY, memobj_destroy);
+    __atomic_add_fetch(&anon_pages, pages, __ATOMIC_RELAXED);
     m->kind = MEMOBJ_ANON;
     m->cache = VM_CACHE_WB;
     m->pages = pages;

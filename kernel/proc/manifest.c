@@ -99,8 +99,10 @@ static const char *parse_line(struct cursor *c, struct manifest_entry *e)
         e->kind = MANIFEST_FRAMEBUFFER;
     } else if (word_is(w, n, "initrd")) {
         e->kind = MANIFEST_INITRD;
+    } else if (word_is(w, n, "power")) {
+        e->kind = MANIFEST_POWER;
     } else {
-        return "unknown entry (irq, ioport, framebuffer, initrd)";
+        return "unknown entry (irq, ioport, framebuffer, initrd, power)";
     }
     if (word(c, &extra))
         return "unexpected text after the entry";

@@ -145,6 +145,14 @@ def no_warnings(b):
     return not bad, "boots without warnings or errors" + (f" (first: {bad[0]})" if bad else "")
 
 
+def power_checks(what):
+    """A boot whose init runs /bin/poweroff or /bin/reboot."""
+    return [exits(0), no_warnings, has("manifest: init gets power as handle"),
+            matches(rf"^init\[1\]: init: {what}, as pid \d+ asks$"),
+            matches(rf"^power: {what} \(asked by init\)$"),
+            lacks("cannot be switched off")]
+
+
 def lists_initrd(b):
     return has("initrd:   bin/hello")(b)[0] and has("initrd:   etc/atom-release")(b)[0], \
         "lists the initrd entries"
@@ -341,6 +349,28 @@ def cases(iso, initrd):
              has("init: nodev: capability 1 of line 8 is not in the boot manifest; not started"),
              has("init: /etc/init-test.conf: line 9: the name must be")],
              options="init.conf=/etc/init-test.conf", wait_for="uflaky: run 2: staying up"),
+        # Power: /bin/poweroff and /bin/reboot, through init's power
+        # capability, end QEMU by themselves (ACPI S5; a reset under
+        # -no-reboot), after the kernel says so.
+        Case("bios-poweroff", power_checks("switching off"),
+             options="init.conf=/etc/init-poweroff.conf", wait_exit=True),
+        Case("uefi-poweroff", power_checks("switching off"),
+             options="init.conf=/etc/init-poweroff.conf", wait_exit=True, uefi=True),
+        # Without ACPI nothing can switch QEMU off (its PM device is not set
+        # up): the kernel, poweroff and init each say so, and the machine
+        # runs on.
+        Case("no-acpi-poweroff", [completes, has("warning: acpi: no valid RSDP from the boot loader"),
+             has("power: switching off (asked by init)"),
+             has("power: the machine cannot be switched off by software"),
+             has("poweroff[3]: poweroff: this machine cannot be switched off by software; "
+                 "it is safe to turn it off now"),
+             has("init[1]: init: poweroff exited with status 1")],
+             options="init.conf=/etc/init-poweroff.conf", machine="pc,acpi=off",
+             wait_for="init: poweroff exited with status"),
+        Case("bios-q35-reboot", power_checks("restarting"),
+             options="init.conf=/etc/init-reboot.conf", wait_exit=True, machine="q35"),
+        Case("uefi-reboot", power_checks("restarting"),
+             options="init.conf=/etc/init-reboot.conf", wait_exit=True, uefi=True),
         Case("bad-option-warns", [completes, has("warning: cmdline: unknown loglevel 'loud'")],
              options="loglevel=loud"),
         # The machine matrix: memory from 32 MiB to 8 GiB (above 4 GiB too),

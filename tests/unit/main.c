@@ -54,6 +54,7 @@ int main(void)
     srunner_add_suite(sr, suite_vt());
     srunner_add_suite(sr, suite_keymap());
     srunner_add_suite(sr, suite_fbdraw());
+    srunner_add_suite(sr, suite_log_ring());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

@@ -1184,6 +1184,172 @@ START_TEST(random_damage_is_survived)
 }
 END_TEST
 
+/* ---- \_S5 in AML, and the FADT's sleep fields ---- */
+
+/* acpi_find_s5 on an exact-size heap copy, so ASan catches any read
+ * past the end. */
+static int find_s5(const uint8_t *aml, size_t len, uint8_t *a, uint8_t *b)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    memcpy(copy, aml, len);
+    int r = acpi_find_s5(copy, len, a, b);
+    free(copy);
+    return r;
+}
+
+/* Name(\_S5, Package(4) { 5, 0, Zero, Zero }) in a scope, as a compiler
+ * writes it, after some other AML. */
+static const uint8_t s5_good[] = {
+    0x10, 0x03, 0x5c, 0x00,                          /* Scope(\) with nothing */
+    0x08, 0x5c, '_', 'S', '5', '_',                  /* Name(\_S5, */
+    0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x00, 0x00, 0x00, /* Package(4){5,0,0,0} */
+    0x14, 0x03, 'X',                                 /* trailing junk */
+};
+
+START_TEST(s5_found)
+{
+    uint8_t a = 99, b = 99;
+    ck_assert_int_eq(find_s5(s5_good, sizeof(s5_good), &a, &b), 0);
+    ck_assert_uint_eq(a, 5);
+    ck_assert_uint_eq(b, 0);
+
+    /* Without the root prefix, ZeroOp and OneOp, two elements exactly. */
+    static const uint8_t plain[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x00, 0x01 };
+    ck_assert_int_eq(find_s5(plain, sizeof(plain), &a, &b), 0);
+    ck_assert_uint_eq(a, 0);
+    ck_assert_uint_eq(b, 1);
+
+    /* A two-byte PkgLength (bits 7-6 = 1): length 0x7 | 0x00 << 4. */
+    static const uint8_t long_len[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x47, 0x00, 0x02,
+                                        0x0a, 0x07, 0x0a, 0x03 };
+    ck_assert_int_eq(find_s5(long_len, sizeof(long_len), &a, &b), 0);
+    ck_assert_uint_eq(a, 7);
+    ck_assert_uint_eq(b, 3);
+
+    /* "_S5_" that is not a Name (a string, say) is skipped for the real one. */
+    static const uint8_t decoy[] = { 0x0d, '_', 'S', '5', '_', 0x00,
+                                     0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x01, 0x00 };
+    ck_assert_int_eq(find_s5(decoy, sizeof(decoy), &a, &b), 0);
+    ck_assert_uint_eq(a, 1);
+    ck_assert_uint_eq(b, 0);
+}
+END_TEST
+
+START_TEST(s5_truncated)
+{
+    /* Every proper prefix that cuts the package is refused. */
+    uint8_t a, b;
+    for (size_t len = 0; len < 19; len++)
+        ck_assert_msg(find_s5(s5_good, len, &a, &b) == -1, "prefix of %zu bytes", len);
+    ck_assert_int_eq(find_s5(s5_good, 19, &a, &b), 0);
+}
+END_TEST
+
+START_TEST(s5_malformed)
+{
+    uint8_t a, b;
+    static const struct {
+        const char *why;
+        uint8_t aml[16];
+        size_t len;
+    } bad[] = {
+        { "no _S5_ at all", { 0x08, '_', 'S', '4', '_', 0x12, 0x04, 0x02, 0x00, 0x00 }, 10 },
+        { "not a Name", { 0x06, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x00, 0x00 }, 10 },
+        { "_S5_ at the very start", { '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x00, 0x00 }, 9 },
+        { "not a package", { 0x08, '_', 'S', '5', '_', 0x0a, 0x05 }, 7 },
+        { "a method, not a package", { 0x08, '_', 'S', '5', '_', 0x14, 0x04, 0x00, 0xa4, 0x00 }, 10 },
+        { "one element", { 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x01, 0x00, 0x00 }, 10 },
+        { "no elements", { 0x08, '_', 'S', '5', '_', 0x12, 0x02, 0x00 }, 8 },
+        { "PkgLength past the end", { 0x08, '_', 'S', '5', '_', 0x12, 0x3f, 0x02, 0x00, 0x00 }, 10 },
+        { "PkgLength too short for its elements",
+          { 0x08, '_', 'S', '5', '_', 0x12, 0x03, 0x02, 0x00, 0x00 }, 10 },
+        { "PkgLength of zero", { 0x08, '_', 'S', '5', '_', 0x12, 0x00, 0x02, 0x00, 0x00 }, 10 },
+        { "PkgLength reserved bits", { 0x08, '_', 'S', '5', '_', 0x12, 0x75, 0x00, 0x02, 0x00, 0x00 }, 11 },
+        { "PkgLength bytes cut off", { 0x08, '_', 'S', '5', '_', 0x12, 0xc5 }, 7 },
+        { "SLP_TYP above 7", { 0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02, 0x0a, 0x08, 0x00 }, 11 },
+        { "BytePrefix cut by the package end",
+          { 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x00, 0x0a, 0x03 }, 11 },
+        { "element not a constant", { 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x70, 0x00 }, 10 },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(find_s5(bad[i].aml, bad[i].len, &a, &b) == -1, "%s", bad[i].why);
+}
+END_TEST
+
+#define DSDT_AT (MEM_BASE + 0xa000)
+
+/* The standard machine with PM1a control at 0x604 (length 2), an SMI
+ * command port and a DSDT holding `aml`. */
+static void machine_with_dsdt(const uint8_t *aml, size_t len)
+{
+    build_machine(2);
+    uint8_t *f = at(FADT_AT);
+    put32(f + 40, (uint32_t)DSDT_AT);
+    put32(f + 48, 0xb2);
+    f[52] = 0xf1;
+    put32(f + 64, 0x604);
+    f[89] = 2;
+    seal(FADT_AT);
+    header(DSDT_AT, "DSDT", (uint32_t)(36 + len), 1);
+    memcpy(at(DSDT_AT) + 36, aml, len);
+    seal(DSDT_AT);
+}
+
+START_TEST(fadt_sleep_state)
+{
+    machine_with_dsdt(s5_good, sizeof(s5_good));
+    parse();
+    ck_no_warnings();
+    ck_assert(info.fadt.has_s5);
+    ck_assert_uint_eq(info.fadt.pm1a_cnt, 0x604);
+    ck_assert_uint_eq(info.fadt.pm1b_cnt, 0);
+    ck_assert_uint_eq(info.fadt.smi_cmd, 0xb2);
+    ck_assert_uint_eq(info.fadt.acpi_enable, 0xf1);
+    ck_assert_uint_eq(info.fadt.slp_typ_a, 5);
+    ck_assert_uint_eq(info.fadt.dsdt, DSDT_AT);
+    acpi_log_summary(&info);
+    ck_log("acpi: switch off through PM1 control 0x604/0, SLP_TYP 5/0");
+
+    /* X_PM1a_CNT_BLK wins when it is an I/O port. */
+    machine_with_dsdt(s5_good, sizeof(s5_good));
+    gas(at(FADT_AT) + 172, ACPI_SPACE_IO, 16, 0xb004);
+    seal(FADT_AT);
+    parse();
+    ck_assert(info.fadt.has_s5);
+    ck_assert_uint_eq(info.fadt.pm1a_cnt, 0xb004);
+
+    /* A DSDT with a bad checksum is reported and not read. */
+    machine_with_dsdt(s5_good, sizeof(s5_good));
+    at(DSDT_AT)[40] ^= 1;
+    parse();
+    ck_log("table DSDT at 0x7fea000: checksum is wrong; ignored");
+    ck_assert(!info.fadt.has_s5);
+
+    /* No \_S5 is not a defect: the summary says it cannot switch off. */
+    static const uint8_t none[] = { 0x10, 0x05, 0x5c, 0x00 };
+    machine_with_dsdt(none, sizeof(none));
+    parse();
+    ck_no_warnings();
+    ck_assert(!info.fadt.has_s5);
+    acpi_log_summary(&info);
+    ck_log("cannot switch off through ACPI");
+
+    /* A PM1 control block length below 2, or a port out of range. */
+    machine_with_dsdt(s5_good, sizeof(s5_good));
+    at(FADT_AT)[89] = 1;
+    seal(FADT_AT);
+    parse();
+    ck_log("PM1 control block length is 1, not 2; ignored");
+    ck_assert(!info.fadt.has_s5);
+    machine_with_dsdt(s5_good, sizeof(s5_good));
+    put32(at(FADT_AT) + 64, 0x12345);
+    seal(FADT_AT);
+    parse();
+    ck_log("PM1a control port 0x12345 is beyond the I/O port range; ignored");
+    ck_assert(!info.fadt.has_s5);
+}
+END_TEST
+
 Suite *suite_acpi(void)
 {
     Suite *s = suite_create("acpi");
@@ -1208,6 +1374,10 @@ Suite *suite_acpi(void)
     tcase_add_test(tc, irq_to_gsi);
     tcase_add_test(tc, fadt_versions_and_fields);
     tcase_add_test(tc, fadt_pm_timer);
+    tcase_add_test(tc, s5_found);
+    tcase_add_test(tc, s5_truncated);
+    tcase_add_test(tc, s5_malformed);
+    tcase_add_test(tc, fadt_sleep_state);
     tcase_add_test(tc, hpet_checks);
     tcase_add_test(tc, random_damage_is_survived);
     tcase_set_timeout(tc, 120);

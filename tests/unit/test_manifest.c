@@ -13,6 +13,19 @@ static int parse(const char *text, struct manifest_entry *e, size_t max, size_t 
     return manifest_parse(text, strlen(text), e, max, n, messages_report, m);
 }
 
+START_TEST(power_entry)
+{
+    struct manifest_entry e[4];
+    size_t n;
+    struct messages m;
+    ck_assert_int_eq(parse("initrd\npower   # the power object\n", e, 4, &n, &m), E_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(e[1].kind, MANIFEST_POWER);
+    ck_assert_uint_eq(e[1].line, 2);
+    ck_assert_int_eq(m.count, 0);
+}
+END_TEST
+
 START_TEST(valid_manifest)
 {
     static const char text[] =
@@ -76,6 +89,7 @@ START_TEST(bad_lines_are_refused_whole)
         { "irq 1\0irq 2\n", "line 1: control character" },
         { "irq 1\nirq 2\nirq 3\n", "line 3: more than 2 entries" },
         { "initrd 1\n", "line 1: unexpected text" },
+        { "power off\n", "line 1: unexpected text" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct manifest_entry e[2];
@@ -119,6 +133,7 @@ Suite *suite_manifest(void)
 {
     Suite *s = suite_create("manifest");
     TCase *tc = tcase_create("parse");
+    tcase_add_test(tc, power_entry);
     tcase_add_test(tc, valid_manifest);
     tcase_add_test(tc, empty_manifest);
     tcase_add_test(tc, bad_lines_are_refused_whole);

@@ -27,6 +27,7 @@ Suite *suite_sh(void);
 Suite *suite_vt(void);
 Suite *suite_keymap(void);
 Suite *suite_fbdraw(void);
+Suite *suite_log_ring(void);
 
 /* A report callback that keeps the messages, for checking their wording. */
 struct messages {

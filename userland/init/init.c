@@ -47,6 +47,7 @@
 #include <kernel/ustar.h>
 
 #include "conf.h"
+#include "power.h"
 #include "proc.h"
 
 #define FIRST_HANDLE 2
@@ -101,6 +102,7 @@ static const char *type_name(uint32_t type)
     case ATOM_OBJ_IRQ: return "irq";
     case ATOM_OBJ_IOPORT: return "ioport";
     case ATOM_OBJ_MEMORY: return "memory";
+    case ATOM_OBJ_POWER: return "power";
     default: return "other";
     }
 }
@@ -130,6 +132,7 @@ static bool entry_matches(const struct manifest_entry *e, const struct atom_cap_
         return ci->type == ATOM_OBJ_MEMORY && (ci->rights & ATOM_RIGHT_WRITE);
     case MANIFEST_INITRD:
         return ci->type == ATOM_OBJ_MEMORY && !(ci->rights & ATOM_RIGHT_WRITE);
+    case MANIFEST_POWER: return ci->type == ATOM_OBJ_POWER;
     }
     return false;
 }
@@ -191,6 +194,8 @@ static void read_manifest(void)
         manifest_handle[i] = -1;
         if (h < MAX_HANDLES && inspect(h, &ci) && entry_matches(&manifest[i], &ci))
             manifest_handle[i] = h++;
+        if (manifest[i].kind == MANIFEST_POWER && manifest_handle[i] >= 0)
+            power_set_capability(manifest_handle[i]);
     }
 }
 

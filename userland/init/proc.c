@@ -39,6 +39,7 @@
 #include <atom/startup.h>
 #include <atom/vfs.h>
 
+#include "power.h"
 #include "proc.h"
 #include "spawn.h"
 
@@ -717,6 +718,7 @@ void proc_request(struct atom_msg *m)
     case PROC_GETPPID: reply(caller->ppid, 0); break;
     case PROC_NEXT: do_next((int)(int64_t)m->w[0]); break;
     case PROC_SIGNALS: reply(do_signals(caller, m->w[0], m->w[1]), 0); break;
+    case PROC_POWER: reply(power_request(caller->pid, m->w[0]), 0); break;
     default: reply(-ENOSYS, 0); break;
     }
 }

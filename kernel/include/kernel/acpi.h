@@ -128,6 +128,16 @@ struct acpi_fadt {
     bool has_reset;
     struct acpi_gas reset_reg;
     uint8_t reset_value;
+    /* Switching off (sleep state S5): the PM1 control registers, I/O
+     * ports only (0: none; PM1b is optional), the SMI command port and
+     * value that put the chipset in ACPI mode (0: always in it), and the
+     * SLP_TYP values from the DSDT's \_S5 package. */
+    uint16_t pm1a_cnt, pm1b_cnt;
+    uint32_t smi_cmd;
+    uint8_t acpi_enable;
+    uint64_t dsdt;            /* physical; 0: none */
+    bool has_s5;              /* the DSDT has a usable \_S5 */
+    uint8_t slp_typ_a, slp_typ_b;
 };
 
 struct acpi_info {
@@ -179,6 +189,13 @@ struct acpi_info {
  * -1 if not. */
 int acpi_parse(const void *rsdp, size_t rsdp_len, uint8_t rsdp_revision,
                acpi_map_fn map, void *ctx, struct acpi_info *out);
+
+/* Finds the \_S5 object in AML bytes (a DSDT's body, after its header):
+ * a Name whose package starts with the SLP_TYPa and SLP_TYPb values,
+ * each a ZeroOp, OneOp or BytePrefix constant from 0 to 7.  Everything
+ * is bounds-checked against len; an occurrence of "_S5_" that is not
+ * such a Name is skipped.  Returns 0 and the two values, or -1. */
+int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b);
 
 /* Logs what acpi_parse() found: one line per subject at info level, the
  * details (each CPU, I/O APIC, override) at debug level. */

@@ -61,6 +61,15 @@ void arch_stack_walk(uint64_t frame, unsigned depth,
                      void (*fn)(void *ctx, unsigned depth, uint64_t pc),
                      void *ctx);
 
+struct acpi_info;
+
+/* Switches the machine off (ACPI S5, else a hypervisor's fixed ports);
+ * returns only if nothing worked.  `acpi` may lack a FADT. */
+void arch_power_off(const struct acpi_info *acpi);
+/* Restarts the machine (ACPI reset register, the chipset's reset port,
+ * the keyboard controller, a triple fault); never returns. */
+__attribute__((noreturn)) void arch_reboot(const struct acpi_info *acpi);
+
 /* Ends the machine with a status for the test harness (QEMU's
  * isa-debug-exit device); halts if there is no such device. */
 __attribute__((noreturn)) void arch_machine_exit(bool success);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum log_level {
     LOG_ERROR = 0,
@@ -26,6 +27,11 @@ void log_vwrite(enum log_level level, const char *fmt, va_list ap);
 
 /* Feeds the retained log, oldest first, to fn. */
 void log_replay(void (*fn)(void *ctx, const char *s, size_t n), void *ctx);
+
+/* Copies up to len bytes of the retained log from position *pos (see
+ * <atom/sysinfo.h>: moved up if those bytes were dropped); returns the
+ * count. */
+size_t log_read(uint64_t *pos, char *out, size_t len);
 
 #define log_error(...) log_write(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_write(LOG_WARN, __VA_ARGS__)

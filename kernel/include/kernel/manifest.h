@@ -9,6 +9,7 @@
  *   framebuffer      the boot framebuffer's memory (write-combining)
  *   initrd           a read-only copy of the initrd archive itself, zero
  *                    after its end (for the servers that read files)
+ *   power            the power object: restarting and switching off
  * Numbers are decimal or 0x-hex.  The capabilities land in init's table
  * from handle 2 on, in manifest order. */
 #ifndef KERNEL_MANIFEST_H
@@ -25,6 +26,7 @@ enum manifest_kind {
     MANIFEST_IOPORT,
     MANIFEST_FRAMEBUFFER,
     MANIFEST_INITRD,
+    MANIFEST_POWER,
 };
 
 struct manifest_entry {

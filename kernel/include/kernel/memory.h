@@ -67,4 +67,7 @@ uint64_t memobj_frame(const struct memobj *m, uint64_t index);
 uint64_t memobj_pages(const struct memobj *m);
 enum vm_cache memobj_cache(const struct memobj *m);
 
+/* Frames held by all anonymous memory objects now (for ATOM_SYS_MEM_STATS). */
+uint64_t memobj_anon_pages(void);
+
 #endif

@@ -28,6 +28,10 @@ enum proc_label {
                         group to join (0: its own pid; otherwise one that
                         exists) -> 0 */
     PROC_GETPGID,    /* w0 pid (0: us) -> its process group */
+    PROC_POWER,      /* w0 ATOM_POWER_OFF or ATOM_POWER_REBOOT (<atom/sysinfo.h>)
+                        -> does not return when it works; else ENOTSUP (this
+                        machine cannot be switched off by software), EPERM
+                        (init holds no power capability), EINVAL */
 };
 
 /* Signals.  Every process has a notification (AT_ATOM_SIGNAL).  When a
@@ -58,6 +62,11 @@ struct atom_process_info {
     int pid, ppid, state;
     char name[PROC_NAME_WORDS * 8];  /* NUL-terminated */
 };
+
+/* Asks init to switch the machine off or restart it (op: ATOM_POWER_OFF
+ * or ATOM_POWER_REBOOT from <atom/sysinfo.h>).  Returns only on failure:
+ * -1 with errno set (ENOTSUP: it cannot be switched off by software). */
+int atom_power(int op);
 
 /* Fills *out with the process after pid `after` (0: the first); returns
  * its pid, 0 after the last, or -1 with errno set. */

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atom/system.h>
+
 static int failed;
 
 #define CHECK(cond, ...)                                                     \
@@ -51,7 +53,7 @@ static char *child_env[] = { "PATH=/bin", "UBIN=1", NULL };
 /* The last run. */
 static struct {
     int status;          /* as waitpid gives it */
-    char out[16384];
+    char out[96 * 1024]; /* dmesg: the whole kernel log */
     size_t out_len;
     char err[4096];
     size_t err_len;
@@ -643,6 +645,87 @@ static void test_system(void)
     USAGE(NULL, "sleep");
 }
 
+/* The Mem: line of free's output into three numbers; the unit suffix
+ * of -h goes into units (up to 3 per column) when given. */
+static bool free_numbers(double v[3], char units[3][4])
+{
+    char u[3][4] = { "", "", "" };
+    const char *line = strstr(res.out, "\nMem:");
+    const char *header = fmt("%4s %11s %11s %11s\n", "", "total", "used", "free");
+    if (!line || strncmp(res.out, header, strlen(header)) != 0)
+        return false;
+    int n = sscanf(line, "\nMem: %lf%3s %lf%3s %lf%3s", &v[0], u[0], &v[1], u[1], &v[2], u[2]);
+    if (units)
+        memcpy(units, u, sizeof(u));
+    return units ? n == 6 : sscanf(line, "\nMem: %lf %lf %lf", &v[0], &v[1], &v[2]) == 3;
+}
+
+/* free, dmesg, poweroff and reboot (only their refusals: the others would
+ * end the test), and the calls under free and dmesg. */
+static void test_memory_and_log(void)
+{
+    struct atom_mem_stats st;
+    CHECK(atom_mem_stats(&st) == 0 && st.page_size == 4096 && st.free_bytes <= st.total_bytes &&
+          st.total_bytes <= st.usable_bytes && st.total_bytes > 0 &&
+          st.heap_bytes + st.memobj_bytes <= st.total_bytes - st.free_bytes,
+          "mem_stats: total %llu free %llu heap %llu memobj %llu",
+          (unsigned long long)st.total_bytes, (unsigned long long)st.free_bytes,
+          (unsigned long long)st.heap_bytes, (unsigned long long)st.memobj_bytes);
+    errno = 0;
+    CHECK(atom_mem_stats(NULL) == -1 && errno == EFAULT, "mem_stats(NULL): errno %d", errno);
+
+    double v[3];
+    EXPECT(NULL, 0, NULL, "", "free");
+    CHECK(free_numbers(v, NULL) && v[0] == (double)(st.total_bytes >> 10) &&
+          v[1] + v[2] == v[0] && v[2] <= v[0] && v[2] > 0,
+          "free: %s", shown(res.out, res.out_len));
+    EXPECT(NULL, 0, NULL, "", "free", "-m");
+    CHECK(free_numbers(v, NULL) && v[0] == (double)(st.total_bytes >> 20) && v[2] <= v[0],
+          "free -m: %s", shown(res.out, res.out_len));
+    EXPECT(NULL, 0, NULL, "", "free", "-h");
+    char units[3][4];
+    bool gib = st.total_bytes >= (1ull << 30);
+    double want = (double)st.total_bytes / (double)(gib ? 1ull << 30 : 1ull << 20);
+    CHECK(free_numbers(v, units) && strcmp(units[0], gib ? "Gi" : "Mi") == 0 &&
+          v[0] - want < 0.51 && want - v[0] < 0.51,
+          "free -h (total %.2f %s): %s", want, gib ? "GiB" : "MiB", shown(res.out, res.out_len));
+    USAGE("free: unknown option -x\n", "free", "-x");
+    USAGE(NULL, "free", "extra");
+
+    /* What this program writes to the console reaches the kernel log. */
+    char marker[64];
+    snprintf(marker, sizeof(marker), "ubin: dmesg marker %ld", (long)time(NULL) ^ getpid());
+    printf("%s\n", marker);
+    fflush(stdout);
+    EXPECT(NULL, 0, NULL, "", "dmesg");
+    CHECK(res.out_len > 0 && res.out[res.out_len - 1] == '\n' && strstr(res.out, marker),
+          "dmesg lacks '%s' (%zu bytes)", marker, res.out_len);
+    CHECK(strstr(res.out, "init[1]: init: started bin (/tests/ubin)\n"),
+          "dmesg lacks init's line starting ubin");
+    /* The boot's own lines, unless the 64 KiB ring has dropped them. */
+    CHECK(strstr(res.out, "\natom: boot complete\n") || res.out_len > ATOM_LOG_SIZE - 2048,
+          "dmesg lacks the boot (%zu bytes)", res.out_len);
+    USAGE("dmesg: unknown option -c\n", "dmesg", "-c");
+    USAGE(NULL, "dmesg", "x");
+
+    char buf[64];
+    uint64_t pos = 0;
+    errno = 0;
+    CHECK(atom_log_read((void *)16, sizeof(buf), &pos) == -1 && errno == EFAULT,
+          "log_read to a bad buffer: errno %d", errno);
+    errno = 0;
+    CHECK(atom_log_read(buf, sizeof(buf), NULL) == -1 && errno == EFAULT,
+          "log_read with no cursor: errno %d", errno);
+    pos = UINT64_MAX / 2;
+    CHECK(atom_log_read(buf, sizeof(buf), &pos) == 0 && pos == UINT64_MAX / 2,
+          "log_read past the end");
+
+    USAGE("poweroff: unknown option -f\n", "poweroff", "-f");
+    USAGE(NULL, "poweroff", "now");
+    USAGE("reboot: unknown option -f\n", "reboot", "-f");
+    USAGE(NULL, "reboot", "now");
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -657,6 +740,7 @@ int main(void)
     test_env();
     test_processes();
     test_system();
+    test_memory_and_log();
     CHECK(chdir("/") == 0, "chdir /");
     EXPECT(NULL, 0, "", "", "rm", "-r", "/tmp/ubin");
     CHECK(!exists("/tmp/ubin"), "rm -r /tmp/ubin");

@@ -15,6 +15,7 @@
 #include <atom/errors.h>
 #include <atom/memory.h>
 #include <atom/raw_syscall.h>
+#include <atom/syscall.h>
 
 static uint64_t state;
 
@@ -41,6 +42,11 @@ static long interesting(void)
     case 2: return (long)(buffer + next() % sizeof(buffer));
     default: return (long)(next() % 8192) - 4096;
     }
+}
+
+static int in_buffer(long p)
+{
+    return (uintptr_t)p >= (uintptr_t)buffer && (uintptr_t)p < (uintptr_t)(buffer + sizeof(buffer));
 }
 
 static int known(long r)
@@ -117,6 +123,15 @@ int main(int argc, char **argv)
         }
         if (nr == ATOM_SYS_MEM_CREATE)
             a[0] &= 63;                    /* memory is finite; keep going */
+        /* Calls that fill a buffer may do so, and must not overrun ours
+         * into the program's own data. */
+        if (in_buffer(a[0]) && nr == ATOM_SYS_MEM_STATS)
+            a[0] = (long)buffer;
+        if (in_buffer(a[0]) && nr == ATOM_SYS_LOG_READ &&
+            (unsigned long)a[1] > (unsigned long)(buffer + sizeof(buffer) - (char *)a[0]))
+            a[1] = (long)(buffer + sizeof(buffer) - (char *)a[0]);
+        if (in_buffer(a[2]) && nr == ATOM_SYS_LOG_READ)
+            a[2] = (long)buffer;
         long r;
         if (nr >= ATOM_SYS_IPC_SEND && nr <= ATOM_SYS_IPC_REPLY_RECV)
             r = ipc_call(nr, a);

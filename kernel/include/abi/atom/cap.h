@@ -23,7 +23,8 @@
 #define ATOM_OBJ_NOTIFICATION  7  /* asynchronous notification word */
 #define ATOM_OBJ_IRQ           8  /* a device interrupt line */
 #define ATOM_OBJ_IOPORT        9  /* a range of x86 I/O ports */
-#define ATOM_OBJ_COUNT        10  /* one past the last type */
+#define ATOM_OBJ_POWER        10  /* the right to reboot or switch off */
+#define ATOM_OBJ_COUNT        11  /* one past the last type */
 
 /* Rights.  What each means for a given object type is defined with that
  * object's invocations; the last three govern the capability itself. */

@@ -21,6 +21,7 @@
 #define ATOM_EPIPE   32  /* the other side is gone (reply dropped, server died) */
 #define ATOM_ERANGE  34  /* out of range */
 #define ATOM_ENOSYS  38  /* no such system call */
+#define ATOM_ENOTSUP 95  /* not supported by this machine */
 #define ATOM_ETIMEDOUT 110 /* timed out */
 
 #endif

@@ -12,7 +12,8 @@
 #ifndef ATOM_SYSCALL_H
 #define ATOM_SYSCALL_H
 
-/* X(number, NAME, name): every system call, in number order. */
+/* X(number, NAME, name): every system call, in number order.  A number
+ * left out (35) has no handler and answers ATOM_ENOSYS. */
 #define ATOM_SYSCALLS(X)                                \
     X(0, EXIT, exit)                                    \
     X(1, DEBUG_WRITE, debug_write)                      \
@@ -49,7 +50,10 @@
     X(32, THREAD_CREATE, thread_create)                 \
     X(33, THREAD_SET_PRIORITY, thread_set_priority)     \
     X(34, IPC_BUFFER, ipc_buffer)                       \
-    X(35, FRAMEBUFFER_INFO, framebuffer_info)
+    X(35, FRAMEBUFFER_INFO, framebuffer_info)           \
+    X(36, LOG_READ, log_read)                           \
+    X(37, MEM_STATS, mem_stats)                         \
+    X(38, POWER, power)
 
 #define ATOM_SYSCALL_ENUM(nr, NAME, name) ATOM_SYS_##NAME = nr,
 enum { ATOM_SYSCALLS(ATOM_SYSCALL_ENUM) ATOM_SYS_COUNT };
