@@ -64,14 +64,17 @@ int irq_cap_create(uint32_t gsi, unsigned acpi_flags, struct kobject **out)
     return E_OK;
 }
 
-/* (irq, notification, bits) -> 0.  bits nonzero, below bit 63; a line
- * is bound once (EBUSY after). */
+/* (irq, notification, bits) -> 0.  bits nonzero below bit 63; a line is
+ * bound once (EBUSY after) unless bits has ATOM_IRQ_REPLACE: a driver
+ * restarted by its supervisor, holding the same IRQ capability, takes
+ * the line over from its dead predecessor's notification. */
 int64_t sys_irq_bind(struct syscall_regs *r)
 {
-    uint64_t bits = r->arg[2];
+    uint64_t bits = r->arg[2] & ~ATOM_IRQ_REPLACE;
+    bool replace = r->arg[2] & ATOM_IRQ_REPLACE;
     if (!syscall_handle_ok(r->arg[1]))
         return -ATOM_EBADF;
-    if (bits == 0 || (bits >> 63))
+    if (bits == 0)
         return -ATOM_EINVAL;
     struct kobject *obj, *nobj;
     int err = syscall_cap(r->arg[0], ATOM_OBJ_IRQ, ATOM_RIGHT_WRITE, &obj, NULL);
@@ -83,15 +86,24 @@ int64_t sys_irq_bind(struct syscall_regs *r)
         return syscall_error(err);
     }
     struct irq_cap *ic = (struct irq_cap *)obj;
+    struct notification *old = NULL;
     spin_lock(&ic->lock);
-    if (ic->ntf) {
+    bool attached = ic->ntf != NULL;
+    if (attached && !replace) {
         err = E_BUSY;
     } else {
+        if (attached) {
+            /* Masked until the new driver acks. */
+            irq_set_masked(ic->gsi, true);
+            old = ic->ntf;
+        }
         ic->ntf = notification_of(nobj);
         ic->bits = bits;
     }
     spin_unlock(&ic->lock);
-    if (err == E_OK) {
+    if (old)
+        kobject_put(&old->obj);
+    if (err == E_OK && !attached) {
         err = irq_attach_gsi(ic->gsi, ic->flags, irq_cap_fire, ic);
         if (err != E_OK) {
             spin_lock(&ic->lock);

@@ -36,6 +36,15 @@ def step_check(name):
     return check
 
 
+def pid_of(r, program):
+    """The pid ps shows for a program (the kernel log may interleave)."""
+    for line in r.out("ps").splitlines():
+        m = re.match(r"^\s*(\d+)\s+\d+\s+\S+\s+" + re.escape(program) + "$", line)
+        if m:
+            return m.group(1)
+    raise AssertionError(f"ps shows no {program}")
+
+
 class Runner:
     def __init__(self, session, steps):
         self.s = session
@@ -181,11 +190,10 @@ def shell_serial(name, iso, workdir, uefi=False):
         r.step("background job, jobs and wait", background)
 
         def kill_serial_driver():
-            pid = r.out("ps | grep serial | grep -v grep").split()[0]
+            pid = pid_of(r, "serial")
             s.send(f"kill {pid}\r")
-            time.sleep(3)                 # init restarts it after 100 ms
-            s.send("\r")
-            s.expect(s.PROMPT, 20)
+            s.expect(r"init: started serial", 20)   # after 100 ms
+            s.settle(2)
             r.expect_out("echo still here", "still here")
         r.step("the serial driver is killed, restarted, and the shell keeps working",
                kill_serial_driver)
@@ -196,6 +204,140 @@ def shell_serial(name, iso, workdir, uefi=False):
             s.expect(s.PROMPT, 20)
             r.expect_out("echo again", "again")
         r.step("exit: a new shell greets", exit_shell)
+    finally:
+        s.close()
+        steps.serial = s.text()
+        steps.seconds = time.monotonic() - start
+    return steps
+
+
+# QEMU sendkey names for the characters the screen test types.
+KEY_NAMES = {" ": "spc", "?": "shift-slash", "-": "minus", "/": "slash", ".": "dot", "|": "shift-backslash",
+             "$": "shift-4", "\n": "ret", "=": "equal", "'": "apostrophe"}
+
+
+def type_keys(s, text):
+    for ch in text:
+        if ch in KEY_NAMES:
+            key = KEY_NAMES[ch]
+        elif ch.isupper():
+            key = "shift-" + ch.lower()
+        else:
+            key = ch
+        s.sendkey(key)
+        time.sleep(0.05)
+
+
+def screen_rows(s, workdir, name):
+    """The framebuffer console's text, read from a QEMU screendump."""
+    import screen_text
+    ppm = os.path.join(workdir, name + ".ppm")
+    s.screendump(ppm)
+    font = os.environ.get("ATOM_FONT", "/usr/share/consolefonts/Uni2-Terminus16.psf.gz")
+    return screen_text.screen_text(ppm, font, 8, 16)
+
+
+def wait_screen(s, workdir, name, pattern, timeout=20):
+    """Waits until a row of the screen matches; returns the rows."""
+    rx = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = screen_rows(s, workdir, name)
+        if any(rx.search(row) for row in rows):
+            return rows
+        if time.monotonic() > deadline:
+            shown = "\n".join(r for r in rows if r.strip())[-600:]
+            raise AssertionError(f"no /{pattern}/ on the screen; it shows:\n{shown}")
+        time.sleep(1)
+
+
+def screen_keyboard(name, iso, workdir, uefi=False):
+    """The screen and the PS/2 keyboard: keys pressed in QEMU reach the
+    shell on the framebuffer console, whose drivers survive being killed."""
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), "scripts"))
+    start = time.monotonic()
+    s = Session(iso, workdir, name, uefi=uefi)
+    steps = Steps(s, 0)
+    r = Runner(s, steps)
+    try:
+        def prompt():
+            s.expect(r"Type 'help'", 150 if uefi else 90)
+            s.expect(s.PROMPT, 20)
+            wait_screen(s, workdir, name, r"Type 'help'")
+            wait_screen(s, workdir, name, r"^/ \$$")
+        r.step("the banner and the prompt on the screen", prompt)
+        if not steps.results[-1][1]:
+            return steps
+
+        def typing():
+            type_keys(s, "echo Typed-On-PS2\n")
+            rows = wait_screen(s, workdir, name, r"^Typed-On-PS2$")
+            assert any(row == "/ $ echo Typed-On-PS2" for row in rows), \
+                "the command line is not echoed as typed"
+        r.step("keys typed on the PS/2 keyboard run a command on the screen", typing)
+
+        def ctrl_c():
+            type_keys(s, "sleep 30\n")
+            time.sleep(2)
+            s.sendkey("ctrl-c")
+            wait_screen(s, workdir, name, r"^\^C$")
+            type_keys(s, "echo $?\n")
+            wait_screen(s, workdir, name, r"^130$")
+        r.step("Ctrl-C on the keyboard stops sleep", ctrl_c)
+
+        def kill_keyboard():
+            pid = pid_of(r, "kbd")
+            r.out(f"kill {pid}")
+            s.expect(r"init: started kbd", 20)
+            s.settle(2)
+            type_keys(s, "echo after-kbd-restart\n")
+            wait_screen(s, workdir, name, r"^after-kbd-restart$")
+        r.step("the keyboard driver is killed, restarted, and typing works again", kill_keyboard)
+
+        def kill_display():
+            before = [row for row in screen_rows(s, workdir, name) if row.strip()]
+            pid = pid_of(r, "fbcon")
+            r.out(f"kill {pid}")
+            s.expect(r"init: started fbcon", 20)
+            s.settle(3)
+            after = [row for row in screen_rows(s, workdir, name) if row.strip()]
+            assert after[:len(before)] == before, "the restarted display lost the screen"
+            type_keys(s, "echo after-fbcon-restart\n")
+            wait_screen(s, workdir, name, r"^after-fbcon-restart$")
+        r.step("the display driver is killed, restarted, redraws the screen and the shell "
+               "keeps working", kill_display)
+
+        def clear():
+            type_keys(s, "clear\n")
+            rows = wait_screen(s, workdir, name, r"^/ \$$")
+            assert not any("after-fbcon-restart" in row for row in rows), "clear left text"
+        r.step("clear (the terminal's erase and cursor sequences)", clear)
+    finally:
+        s.close()
+        steps.serial = s.text()
+        steps.seconds = time.monotonic() - start
+    return steps
+
+
+def keyboard_layout(name, iso, workdir):
+    """keymap=de on the kernel command line reaches the keyboard driver."""
+    start = time.monotonic()
+    s = Session(iso, workdir, name, options="keymap=de")
+    steps = Steps(s, 0)
+    r = Runner(s, steps)
+    try:
+        def german():
+            s.expect(s.PROMPT, 90)
+            wait_screen(s, workdir, name, r"^/ \$$")
+            # The keys marked z, y and q on a US keyboard, the last with
+            # AltGr: a German layout gives y, z and @.
+            for key in ["e", "c", "h", "o", "spc", "z", "y", "alt_r-q", "ret"]:
+                s.sendkey(key)
+                time.sleep(0.05)
+            wait_screen(s, workdir, name, r"^yz@$")
+        r.step("the German layout (keymap=de): Z and Y swapped, AltGr+Q is @", german)
     finally:
         s.close()
         steps.serial = s.text()

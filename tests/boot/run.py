@@ -401,6 +401,13 @@ def cases(iso, initrd):
         Case("shell-serial-bios", [], runner=lambda n, i: interactive.shell_serial(n, i, WORK)),
         Case("shell-serial-uefi", [],
              runner=lambda n, i: interactive.shell_serial(n, i, WORK, uefi=True)),
+        # The screen and the PS/2 keyboard, read back from QEMU's screendump.
+        Case("screen-keyboard-bios", [],
+             runner=lambda n, i: interactive.screen_keyboard(n, i, WORK)),
+        Case("screen-keyboard-uefi", [],
+             runner=lambda n, i: interactive.screen_keyboard(n, i, WORK, uefi=True)),
+        Case("keyboard-layout-de", [],
+             runner=lambda n, i: interactive.keyboard_layout(n, i, WORK)),
         # make bench: every figure, as a machine-readable line.
         Case("bench", [exits(0)] + [matches(rf"^bench {n} \d+ guest_instructions$")
                                     for n in BENCH_FIGURES], runner=bench_boot),

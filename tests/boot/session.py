@@ -108,6 +108,12 @@ class Session:
                               f"match:\n{text[self.pos:][-2000:]}")
             self._pump(0.1)
 
+    def settle(self, seconds):
+        """Waits, then forgets everything printed so far: the next expect
+        looks only at what comes after."""
+        self._pump(seconds)
+        self.pos = len(self.text())
+
     def send(self, text, delay=0.0):
         """Types text on the serial line (a byte at a time with `delay`)."""
         data = text.encode()
@@ -118,16 +124,15 @@ class Session:
         else:
             self.serial.sendall(data)
 
-    PROMPT = r"\n[^\n]* \$ "
+    PROMPT = r"(?m)^[^\n]* \$ $"   # a prompt nothing has been typed after
 
     def run(self, line, timeout=30):
         """Types a command line and returns what it printed: the text
         between the echoed line and the next prompt."""
-        start = self.pos
         self.send(line + "\r")
+        start = self.expect(re.escape(line) + r"\n", timeout).end()
         m = self.expect(self.PROMPT, timeout)
-        out = self.text()[start:m.start()]
-        return out.split("\n", 1)[1] if "\n" in out else ""
+        return self.text()[start:m.start()]
 
     def monitor_command(self, command):
         self.monitor.sendall((command + "\n").encode())

@@ -19,10 +19,9 @@
  * that arrive while the driver waits for the keyboard's acknowledgement
  * are kept and translated afterwards.
  *
- * Restarts: init holds the IRQ capability too, so the line stays bound to
- * the notification of the driver that died and a second bind is EBUSY.
- * The driver then polls the controller every 10 ms instead; typing still
- * works, a little later.
+ * Restarts: init holds the IRQ capability too, so the line is still bound
+ * to the notification of the driver that died; the bind asks to replace
+ * that binding (ATOM_IRQ_REPLACE).
  *
  * If the console server does not take the input (it is restarting), the
  * bytes are dropped: a keyboard has nothing to resend.
@@ -77,7 +76,6 @@
 
 #define MS 1000000ull
 #define IRQ_BIT 1
-#define POLL_NS (10 * MS)
 #define SERVICE_MAX 32   /* bytes read per interrupt, at most */
 
 static bool trace;
@@ -403,27 +401,20 @@ int main(int argc, char **argv)
     long ntf = atom_syscall0(ATOM_SYS_NOTIFICATION_CREATE);
     if (ntf < 0)
         die("cannot create a notification");
-    long r = atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, ntf, IRQ_BIT);
-    bool polling = r == -ATOM_EBUSY;
-    if (r < 0 && !polling) {
+    long r = atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, ntf, (long)(IRQ_BIT | ATOM_IRQ_REPLACE));
+    if (r < 0) {
         fprintf(stderr, "kbd: cannot bind IRQ 1 (%ld)\n", r);
         return 1;
     }
-    fprintf(stderr, "kbd: keyboard ready, layout %s%s\n", keymap_layout_name(&keymap),
-            polling ? "; IRQ 1 is still bound to an earlier driver, polling every 10 ms" : "");
+    fprintf(stderr, "kbd: keyboard ready, layout %s\n", keymap_layout_name(&keymap));
 
     for (;;) {
         /* Acknowledge, then read: a byte that arrives after the read
          * interrupts again, where on a line still masked its edge would
          * be lost and the controller, full, would never interrupt again.
          * The first round takes what came before the bind. */
-        if (!polling)
-            atom_syscall3(ATOM_SYS_IRQ_ACK, IRQ, 0, 0);
+        atom_syscall3(ATOM_SYS_IRQ_ACK, IRQ, 0, 0);
         service();
-        if (polling) {
-            atom_syscall1(ATOM_SYS_SLEEP_NS, (long)POLL_NS);
-            continue;
-        }
         long bits = atom_syscall3(ATOM_SYS_NOTIFY_WAIT, ntf, ATOM_TIMEOUT_FOREVER, 0);
         if (bits < 0)
             die("waiting for the interrupt failed");

@@ -115,7 +115,10 @@ int main(void)
         return 1;
     }
     long note = atom_syscall0(ATOM_SYS_NOTIFICATION_CREATE);
-    long r = note < 0 ? note : atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, note, (long)IRQ_BIT);
+    /* REPLACE: after a restart the line is still bound to the notification
+     * of the driver that died (init keeps the IRQ capability). */
+    long r = note < 0 ? note : atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, note,
+                                             (long)(IRQ_BIT | ATOM_IRQ_REPLACE));
     if (r < 0) {
         fprintf(stderr, "serial: cannot bind IRQ 4 (error %ld)\n", -r);
         return 1;

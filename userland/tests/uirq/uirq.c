@@ -54,6 +54,10 @@ int main(void)
     CHECK(atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, n, 0) == -ATOM_EINVAL, "no bits");
     CHECK(atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, n, 0x10) == 0, "bind");
     CHECK(atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, n, 0x10) == -ATOM_EBUSY, "second bind");
+    CHECK(atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, n, (long)ATOM_IRQ_REPLACE) == -ATOM_EINVAL,
+          "replace with no bits");
+    CHECK(atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, n, (long)(0x10 | ATOM_IRQ_REPLACE)) == 0,
+          "replacing bind (a restarted driver)");
     CHECK(atom_syscall3(ATOM_SYS_IOPORT_IN, PORTS, 0x72, 1) == -ATOM_ERANGE, "port past the range");
     CHECK(atom_syscall3(ATOM_SYS_IOPORT_IN, PORTS, 0x71, 2) == -ATOM_ERANGE, "access past the range");
     CHECK(atom_syscall3(ATOM_SYS_IOPORT_IN, PORTS, 0x6f, 1) == -ATOM_ERANGE, "port before the range");

@@ -7,12 +7,13 @@
  *                       editing, no signals) and prints them in hex; the
  *                       mode is put back afterwards
  *   utty foreground     prints "foreground" when our process group is
- *                       the terminal's foreground group
+ *                       (within a second) the terminal's foreground group
  *   utty sigint         catches SIGINT and reads a line: prints
  *                       "interrupted" when the read failed with EINTR
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +65,11 @@ int main(int argc, char **argv)
         for (int i = 0; i < got; i++)
             printf("%02x%s", buf[i], i + 1 < got ? " " : "\n");
     } else if (strcmp(argv[1], "foreground") == 0) {
-        pid_t fg = tcgetpgrp(0);
-        printf("%s\n", fg == getpgrp() ? "foreground" : "background");
+        /* The shell hands the terminal over just after starting us. */
+        bool fg = false;
+        for (int i = 0; i < 100 && !(fg = tcgetpgrp(0) == getpgrp()); i++)
+            usleep(10000);
+        printf("%s\n", fg ? "foreground" : "background");
     } else if (strcmp(argv[1], "sigint") == 0) {
         struct sigaction sa = { .sa_handler = on_sigint };
         sigaction(SIGINT, &sa, NULL);

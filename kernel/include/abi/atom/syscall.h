@@ -69,6 +69,10 @@ enum { ATOM_SYSCALLS(ATOM_SYSCALL_ENUM) ATOM_SYS_COUNT };
 /* ATOM_SYS_CAP_DUPLICATE flags. */
 #define ATOM_DUP_SET_BADGE 1u  /* give the copy `badge` (source must be unbadged) */
 
+/* ATOM_SYS_IRQ_BIND: set in `bits`, replaces the line's binding (the
+ * driver restarted by its supervisor takes the line over). */
+#define ATOM_IRQ_REPLACE (1ull << 63)
+
 /* ATOM_SYS_PROCESS_GRANT flags. */
 #define ATOM_GRANT_MOVE 1u     /* move the capability instead of copying it */
 
