@@ -3,6 +3,7 @@
  * restarts them.  One entry per line, '#' starts a comment:
  *
  *   service NAME PROGRAM [CAP ...] [-- ARG ...]   restarted whenever it ends
+ *       (except with exit status 69, EX_UNAVAILABLE: its device is missing)
  *   once    NAME PROGRAM [CAP ...] [-- ARG ...]   run once, not restarted
  *   test    NAME PROGRAM [CAP ...] [-- ARG ...]   a test: see below
  *

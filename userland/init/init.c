@@ -18,7 +18,8 @@
  *      (proc.c: spawn, wait, kill, the process list);
  *   5. restarts a service that ended: after 100 ms, doubling up to 5 s
  *      while it keeps dying within 10 s of starting, with a log line each
- *      time.
+ *      time; except a driver that exits with status 69 (EX_UNAVAILABLE:
+ *      the machine has no such device).
  *
  * init also makes the file server's and the console server's endpoints,
  * so that they outlive the servers: clients keep their capabilities
@@ -54,6 +55,9 @@
 #define MAX_HANDLES 64
 #define MAX_SERVICES 32
 #define INIT_ENV_MAX 10                /* of our environment, passed on */
+/* A service's exit status for "my device is not there" (sysexits.h's
+ * EX_UNAVAILABLE): init does not restart it. */
+#define INIT_EXIT_NO_DEVICE 69
 #define INITRD_VA 0x0000500000000000ull
 #define PAGE 4096ull
 #define MS 1000000ull
@@ -358,6 +362,11 @@ void init_service_ended(void *owner, const char *how, int status)
     }
     if (c->kind == CONF_ONCE || stopping) {
         printf("init: %s %s\n", c->name, how);
+        return;
+    }
+    if (status == (INIT_EXIT_NO_DEVICE << 8)) {
+        /* A driver whose device this machine lacks: trying again cannot help. */
+        printf("init: %s %s (its device is missing); not restarted\n", c->name, how);
         return;
     }
     uint64_t now = now_ns();

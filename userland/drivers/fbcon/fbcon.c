@@ -62,6 +62,20 @@ static long memory_pages(long h)
     return ci.type == ATOM_OBJ_MEMORY ? (long)ci.size : -ATOM_EINVAL;
 }
 
+/* Maps the whole memory object h, read-write, at va; its size in pages.
+ * Exits with a message naming `what` when that fails. */
+static long map_whole(long h, uint64_t va, const char *what)
+{
+    long pages = memory_pages(h);
+    if (pages < 0)
+        fail(what, pages);
+    long r = atom_syscall6(ATOM_SYS_MEM_MAP, 1, h, (long)va, 0, pages,
+                           ATOM_PROT_READ | ATOM_PROT_WRITE);
+    if (r < 0)
+        fail(what, r);
+    return pages;
+}
+
 /* CONSOLE_ATTACH until a console server answers: the screen's handle. */
 static long attach(long notification, uint32_t cols, uint32_t rows)
 {
@@ -91,15 +105,13 @@ int main(void)
 {
     struct atom_framebuffer_info info;
     long r = atom_syscall3(ATOM_SYS_FRAMEBUFFER_INFO, FB_HANDLE, (long)&info, 0);
-    if (r < 0)
-        fail("no framebuffer (handle 2 must be the boot framebuffer)", r);
-    long fb_pages = memory_pages(FB_HANDLE);
-    if (fb_pages < 0)
-        fail("the framebuffer capability", fb_pages);
-    r = atom_syscall6(ATOM_SYS_MEM_MAP, 1, FB_HANDLE, (long)FB_VA, 0, fb_pages,
-                      ATOM_PROT_READ | ATOM_PROT_WRITE);
-    if (r < 0)
-        fail("mapping the framebuffer", r);
+    if (r < 0) {
+        /* 69 (EX_UNAVAILABLE): the machine has none; init does not restart us. */
+        fprintf(stderr, "fbcon: no framebuffer (handle 2 must be the boot framebuffer): %s\n",
+                error_text(r));
+        return 69;
+    }
+    long fb_pages = map_whole(FB_HANDLE, FB_VA, "mapping the framebuffer");
     struct fb fb;
     const char *why = fb_setup(&fb, &info, (void *)(uintptr_t)FB_VA,
                                (uint64_t)fb_pages * ATOM_PAGE_SIZE, &psf_font);
@@ -113,14 +125,8 @@ int main(void)
     long notification = atom_syscall0(ATOM_SYS_NOTIFICATION_CREATE);
     if (notification < 0)
         fail("creating a notification", notification);
-    long screen_h = attach(notification, fb.cols, fb.rows);
-    long screen_pages = memory_pages(screen_h);
-    if (screen_pages < 0)
-        fail("the screen from the console server", screen_pages);
-    r = atom_syscall6(ATOM_SYS_MEM_MAP, 1, screen_h, (long)SCREEN_VA, 0, screen_pages,
-                      ATOM_PROT_READ | ATOM_PROT_WRITE);
-    if (r < 0)
-        fail("mapping the screen", r);
+    long screen_pages = map_whole(attach(notification, fb.cols, fb.rows), SCREEN_VA,
+                                  "mapping the screen from the console server");
     const struct console_screen *s = (const void *)(uintptr_t)SCREEN_VA;
     /* The geometry is read once and checked against the object's size, so
      * nothing the server writes later can take a row outside it. */

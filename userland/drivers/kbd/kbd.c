@@ -94,6 +94,14 @@ static void die(const char *msg)
     exit(1);
 }
 
+/* No controller at all: status 69 (EX_UNAVAILABLE) tells init not to
+ * restart us. */
+static void die_absent(const char *msg)
+{
+    fprintf(stderr, "kbd: %s\n", msg);
+    exit(69);
+}
+
 static uint64_t now_ns(void)
 {
     uint64_t t = 0;
@@ -232,7 +240,7 @@ static void set_leds(unsigned leds)
 static void controller_init(void)
 {
     if (status() == 0xff)
-        die("no PS/2 controller (port 0x64 reads 0xff)");
+        die_absent("no PS/2 controller (port 0x64 reads 0xff)");
     /* Both ports off, so nothing arrives while we set up. */
     if (!controller_command(C_PORT1_OFF) || !controller_command(C_PORT2_OFF))
         die("the PS/2 controller does not take commands");

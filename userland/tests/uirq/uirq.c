@@ -58,6 +58,8 @@ int main(void)
           "replace with no bits");
     CHECK(atom_syscall3(ATOM_SYS_IRQ_BIND, IRQ, n, (long)(0x10 | ATOM_IRQ_REPLACE)) == 0,
           "replacing bind (a restarted driver)");
+    /* The line stays masked from the replacement until the new driver's ack. */
+    CHECK(atom_syscall3(ATOM_SYS_IRQ_ACK, IRQ, 0, 0) == 0, "ack after the replacing bind");
     CHECK(atom_syscall3(ATOM_SYS_IOPORT_IN, PORTS, 0x72, 1) == -ATOM_ERANGE, "port past the range");
     CHECK(atom_syscall3(ATOM_SYS_IOPORT_IN, PORTS, 0x71, 2) == -ATOM_ERANGE, "access past the range");
     CHECK(atom_syscall3(ATOM_SYS_IOPORT_IN, PORTS, 0x6f, 1) == -ATOM_ERANGE, "port before the range");
