@@ -138,6 +138,16 @@ def shell_serial_steps(s, r, steps, uefi):
         assert out.strip() == "abcd", f"edited line printed {out!r}"
     r.step("line editing (left, delete, home, end)", line_editing)
 
+    def completion():
+        s.send("ec\t")               # a command: 'echo '
+        time.sleep(0.3)
+        assert s.run("tab-done").strip() == "tab-done", "command completion"
+        s.send("cat /etc/atom-rel\t")  # a path: /etc/atom-release
+        time.sleep(0.3)
+        out = s.run("")
+        assert re.match(r"Atom \d+\.\d+\.\d+ \(x86_64\)", out.strip()), f"path completion: {out!r}"
+    r.step("tab completion of commands and paths", completion)
+
     def ctrl_c():
         s.send("sleep 30\r")
         time.sleep(2)
