@@ -13,7 +13,7 @@ UNIT_KERNEL_SRCS := kernel/boot/multiboot2.c kernel/boot/ustar.c \
 UNIT_USER_SRCS := userland/init/conf.c userland/vfs/vfs_ops.c userland/vfs/fs_initrd.c \
 	userland/vfs/fs_tmpfs.c userland/vfs/fs_dev.c userland/vfs/pipe.c \
 	$(addprefix userland/sh/,buf.c lex.c parse.c vars.c expand.c pattern.c history.c line.c \
-	complete.c) userland/console/vt.c userland/drivers/kbd/keymap.c userland/drivers/fbcon/draw.c
+	complete.c) userland/console/vt.c userland/console/tty.c userland/drivers/kbd/keymap.c userland/drivers/fbcon/draw.c
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_KERNEL_SRCS) $(UNIT_USER_SRCS)
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Ikernel/include -Ikernel/include/abi \
 	-Ilibc-port/include -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -28,7 +28,7 @@ $(BUILD)/tests/unit/kstring.o: kernel/lib/string.c tests/unit/kstring_rename.h
 		-c $< -o $@
 
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard kernel/include/kernel/*.h kernel/include/abi/atom/*.h) \
-		userland/init/conf.h $(wildcard userland/vfs/*.h) $(wildcard userland/sh/*.h) userland/console/vt.h userland/drivers/kbd/keymap.h \
+		userland/init/conf.h $(wildcard userland/vfs/*.h) $(wildcard userland/sh/*.h) userland/console/vt.h userland/console/tty.h userland/drivers/kbd/keymap.h \
 		$(wildcard userland/drivers/fbcon/*.h) $(wildcard libc-port/include/atom/*.h) \
 		$(BUILD)/tests/unit/kstring.o
 	@mkdir -p $(dir $@)

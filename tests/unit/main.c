@@ -52,6 +52,7 @@ int main(void)
     srunner_add_suite(sr, suite_vfs());
     srunner_add_suite(sr, suite_sh());
     srunner_add_suite(sr, suite_vt());
+    srunner_add_suite(sr, suite_tty());
     srunner_add_suite(sr, suite_keymap());
     srunner_add_suite(sr, suite_fbdraw());
     srunner_add_suite(sr, suite_log_ring());

@@ -25,6 +25,7 @@ Suite *suite_init_conf(void);
 Suite *suite_vfs(void);
 Suite *suite_sh(void);
 Suite *suite_vt(void);
+Suite *suite_tty(void);
 Suite *suite_keymap(void);
 Suite *suite_fbdraw(void);
 Suite *suite_log_ring(void);

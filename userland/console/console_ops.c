@@ -58,6 +58,7 @@ struct reader {
 
 struct writer {
     bool used;
+    uint64_t seq;                   /* parking order */
     unsigned term;
     size_t n;
     char data[CONSOLE_WRITE_MAX];
@@ -67,6 +68,7 @@ struct writer {
 static struct terminal terms[CONSOLE_TERMS];
 static struct reader readers[MAX_READERS];
 static struct writer writers[MAX_WRITERS];
+static uint64_t writer_seq;
 
 /* The screen. */
 static struct vt vt;
@@ -248,6 +250,7 @@ void console_park_write(unsigned term, const char *data, size_t n, long reply_ca
         if (!writers[i].used) {
             struct writer *w = &writers[i];
             w->used = true;
+            w->seq = writer_seq++;
             w->term = term;
             w->n = n;
             memcpy(w->data, data, n);
@@ -257,13 +260,16 @@ void console_park_write(unsigned term, const char *data, size_t n, long reply_ca
     console_answer(reply_cap, -EAGAIN, NULL, 0);
 }
 
-/* Room in the serial ring: parked writers go on, in order. */
+/* Room in the serial ring: parked writers go on, oldest first. */
 static void serve_writers(void)
 {
-    for (size_t i = 0; i < MAX_WRITERS; i++) {
-        struct writer *w = &writers[i];
-        if (!w->used)
-            continue;
+    for (;;) {
+        struct writer *w = NULL;
+        for (size_t i = 0; i < MAX_WRITERS; i++)
+            if (writers[i].used && (!w || writers[i].seq < w->seq))
+                w = &writers[i];
+        if (!w)
+            return;
         size_t done = output(w->term, w->data, w->n);
         if (done == 0)
             return;
