@@ -41,6 +41,8 @@ TESTS_DONE = re.compile(r"init: tests: (\d+) passed, (\d+) failed")
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 # The end of the greeting (userland/getty/banner.c), then the prompt.
 GREETING_END, PROMPT = b"Type 'help'", b"/ $ "
+# A boot that shows one of these will not reach the prompt.
+HOPELESS = (b"PANIC:", b"cannot start")
 ANSI = re.compile(rb"\x1b(\[[0-9;?=]*[A-Za-z]|[()][A-Z0-9]|[=>])")
 USER_TIMEOUT = 900
 PROMPT_TIMEOUT = {False: 90, True: 180}   # BIOS, UEFI
@@ -138,6 +140,8 @@ def boot_to_prompt(iso, tmp, *, uefi=False, memory="256M", timeout=None):
                 return None  # QEMU ended
             out += data
             text = ANSI.sub(b"", out)
+            if any(h in text for h in HOPELESS):
+                return None
             greeting = text.find(GREETING_END)
             if greeting >= 0 and text.find(PROMPT, greeting) >= 0:
                 return time.monotonic() - start
