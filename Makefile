@@ -8,7 +8,8 @@
 #   make run        build and boot it in QEMU (UEFI=1 for OVMF)
 #   make debug      boot paused with QEMU's GDB stub; see scripts/atom.gdb
 #   make test       install what is missing, build, run every test
-#   make bench      guest-instruction counts of kernel paths (QEMU -icount)
+#   make bench      the benchmarks: guest instructions of kernel and POSIX paths
+#                   (QEMU -icount), boot time to the prompt, the least RAM
 #   make toolchain  the newlib sysroot and x86_64-atom-gcc
 #   make deps       install (or print how to install) the Debian packages
 #   make clean      remove build/

@@ -1,14 +1,27 @@
 /*
  * string.c: the C string and memory primitives the kernel (and the code
- * GCC generates for it) needs.  Plain byte loops: clarity first; the hot
- * copies of later subsystems can get word-sized variants when measured.
+ * GCC generates for it) needs.  Plain loops: clarity first.  memset and
+ * memcpy move eight bytes at a time where the alignment allows, since
+ * every fresh page of a memory object is cleared with memset (measured:
+ * the byte loop was most of the cost of a new page, `make bench`).
  */
+#include <stdint.h>
+
 #include <kernel/string.h>
+
+/* A word that may alias anything, for the word-sized loops. */
+typedef uint64_t __attribute__((may_alias)) word_t;
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
+    if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+        for (; n && ((uintptr_t)d & 7); n--)
+            *d++ = *s++;
+        for (; n >= 8; n -= 8, d += 8, s += 8)
+            *(word_t *)d = *(const word_t *)s;
+    }
     while (n--)
         *d++ = *s++;
     return dst;
@@ -35,6 +48,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
+    word_t w = 0x0101010101010101ull * (unsigned char)c;
+    for (; n && ((uintptr_t)d & 7); n--)
+        *d++ = (unsigned char)c;
+    for (; n >= 8; n -= 8, d += 8)
+        *(word_t *)d = w;
     while (n--)
         *d++ = (unsigned char)c;
     return dst;

@@ -39,6 +39,27 @@ START_TEST(copy_set_compare)
 }
 END_TEST
 
+/* The word-sized loops: every alignment of both ends, every tail. */
+START_TEST(copy_and_set_any_alignment)
+{
+    unsigned char src[64], a[64], b[64];
+    for (int i = 0; i < 64; i++)
+        src[i] = (unsigned char)(i * 7 + 1);
+    for (int so = 0; so < 8; so++)
+        for (int dof = 0; dof < 8; dof++)
+            for (int n = 0; n <= 40; n++) {
+                memset(a, 0xee, 64);
+                memset(b, 0xee, 64);
+                ck_assert_ptr_eq(kstr_memcpy(a + dof, src + so, (size_t)n), a + dof);
+                memcpy(b + dof, src + so, (size_t)n);
+                ck_assert(memcmp(a, b, 64) == 0);
+                ck_assert_ptr_eq(kstr_memset(a + so, 0xa5, (size_t)n), a + so);
+                memset(b + so, 0xa5, (size_t)n);
+                ck_assert(memcmp(a, b, 64) == 0);
+            }
+}
+END_TEST
+
 START_TEST(strings_match_libc)
 {
     static const char *const s[] = { "", "a", "abc", "abd", "ab", "\xff" };
@@ -77,6 +98,7 @@ Suite *suite_string(void)
     TCase *tc = tcase_create("string");
     tcase_add_test(tc, memmove_overlaps_both_ways);
     tcase_add_test(tc, copy_set_compare);
+    tcase_add_test(tc, copy_and_set_any_alignment);
     tcase_add_test(tc, strings_match_libc);
     tcase_add_test(tc, strlcpy_truncates_and_terminates);
     suite_add_tcase(s, tc);
