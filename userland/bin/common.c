@@ -3,10 +3,13 @@
  * need; the file-tree walks are in tree.c. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -167,4 +170,52 @@ void free_names(char **names, size_t count)
     for (size_t i = 0; i < count; i++)
         free(names[i]);
     free(names);
+}
+
+int each_input(int argc, char **argv, int first, bool headers, input_fn fn, void *ctx)
+{
+    if (first == argc)
+        return fn(0, "stdin", ctx) ? 0 : 1;
+    int status = 0;
+    bool several = argc - first > 1;
+    for (int i = first; i < argc; i++) {
+        bool is_stdin = strcmp(argv[i], "-") == 0;
+        int fd = is_stdin ? 0 : open(argv[i], O_RDONLY);
+        if (fd < 0) {
+            error_errno(argv[i]);
+            status = 1;
+            continue;
+        }
+        if (headers && several)
+            printf("%s==> %s <==\n", i > first ? "\n" : "",
+                   is_stdin ? "standard input" : argv[i]);
+        if (!fn(fd, argv[i], ctx))
+            status = 1;
+        if (!is_stdin)
+            close(fd);
+    }
+    return status;
+}
+
+int each_into_target(int count, char **operands, pair_fn op, void *ctx)
+{
+    const char *target = operands[count - 1];
+    struct stat st;
+    if (stat(target, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        if (count > 2) {
+            error_msg("%s: not a directory", target);
+            return 1;
+        }
+        return op(operands[0], target, ctx) ? 0 : 1;
+    }
+    int status = 0;
+    for (int i = 0; i < count - 1; i++) {
+        char *base = path_base(operands[i]);
+        char *dst = path_join(target, base);
+        if (!op(operands[i], dst, ctx))
+            status = 1;
+        free(dst);
+        free(base);
+    }
+    return status;
 }

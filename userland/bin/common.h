@@ -27,6 +27,20 @@ int next_option(int argc, char **argv, const char *opts, const char *usage_text)
 extern int option_index;
 extern char *option_arg;
 
+/* Runs fn on each file named in argv[first..argc) ("-" is standard
+ * input), or on standard input ("stdin") when there are none.  With
+ * `headers` and several files, each is introduced by "==> NAME <==" as
+ * head and tail do.  Returns the exit status: 1 if a file could not be
+ * opened or fn returned false, else 0. */
+typedef bool (*input_fn)(int fd, const char *name, void *ctx);
+int each_input(int argc, char **argv, int first, bool headers, input_fn fn, void *ctx);
+
+/* cp and mv: "source target" (op on the pair) or "source... directory"
+ * (op on each source and directory/its base name).  Reports a
+ * non-directory target of several sources; returns the exit status. */
+typedef bool (*pair_fn)(const char *src, const char *dst, void *ctx);
+int each_into_target(int count, char **operands, pair_fn op, void *ctx);
+
 /* dir + "/" + name, malloc'd (exits on running out of memory). */
 char *path_join(const char *dir, const char *name);
 /* The last component of path, without trailing slashes, malloc'd. */

@@ -11,33 +11,17 @@
 const char *progname = "cp";
 static const char usage_text[] = "cp [-r] source target | cp [-r] source... directory";
 
+static bool copy(const char *src, const char *dst, void *ctx)
+{
+    return copy_path(src, dst, *(const bool *)ctx);
+}
+
 int main(int argc, char **argv)
 {
     bool recursive = false;
     while (next_option(argc, argv, "rR", usage_text) != -1)
         recursive = true;
-    int n = argc - option_index;
-    if (n < 2)
+    if (argc - option_index < 2)
         usage(usage_text);
-    char **src = argv + option_index;
-    const char *target = argv[argc - 1];
-    struct stat st;
-    bool into_dir = stat(target, &st) == 0 && S_ISDIR(st.st_mode);
-    if (!into_dir) {
-        if (n > 2) {
-            error_msg("%s: not a directory", target);
-            return 1;
-        }
-        return copy_path(src[0], target, recursive) ? 0 : 1;
-    }
-    int status = 0;
-    for (int i = 0; i < n - 1; i++) {
-        char *base = path_base(src[i]);
-        char *dst = path_join(target, base);
-        if (!copy_path(src[i], dst, recursive))
-            status = 1;
-        free(dst);
-        free(base);
-    }
-    return status;
+    return each_into_target(argc - option_index, argv + option_index, copy, &recursive);
 }

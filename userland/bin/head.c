@@ -14,8 +14,9 @@ const char *progname = "head";
 static const char usage_text[] = "head [-n count] [file...]";
 
 /* Writes lines of fd until count newlines have passed. */
-static bool head(int fd, const char *name, long long count)
+static bool head(int fd, const char *name, void *ctx)
 {
+    long long count = *(const long long *)ctx;
     static char buf[65536];
     ssize_t n = 0;
     while (count > 0 && (n = read(fd, buf, sizeof(buf))) > 0) {
@@ -46,24 +47,5 @@ int main(int argc, char **argv)
             usage(usage_text);
         }
     }
-    if (option_index == argc)
-        return head(0, "stdin", count) ? 0 : 1;
-    int status = 0;
-    bool several = argc - option_index > 1;
-    for (int i = option_index; i < argc; i++) {
-        bool is_stdin = strcmp(argv[i], "-") == 0;
-        int fd = is_stdin ? 0 : open(argv[i], O_RDONLY);
-        if (fd < 0) {
-            error_errno(argv[i]);
-            status = 1;
-            continue;
-        }
-        if (several)
-            printf("%s==> %s <==\n", i > option_index ? "\n" : "", is_stdin ? "standard input" : argv[i]);
-        if (!head(fd, argv[i], count))
-            status = 1;
-        if (!is_stdin)
-            close(fd);
-    }
-    return status;
+    return each_input(argc, argv, option_index, true, head, &count);
 }

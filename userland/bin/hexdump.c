@@ -50,8 +50,9 @@ static void print_line(void)
     used = 0;
 }
 
-static bool dump(int fd, const char *name)
+static bool dump(int fd, const char *name, void *ctx)
 {
+    (void)ctx;
     static unsigned char buf[65536];
     ssize_t n;
     while ((n = read(fd, buf, sizeof(buf))) > 0) {
@@ -74,22 +75,7 @@ int main(int argc, char **argv)
     while ((opt = next_option(argc, argv, "Cv", usage_text)) != -1)
         if (opt == 'v')
             verbose = true;
-    int status = 0;
-    if (option_index == argc)
-        status = dump(0, "stdin") ? 0 : 1;
-    for (int i = option_index; i < argc; i++) {
-        bool is_stdin = strcmp(argv[i], "-") == 0;
-        int fd = is_stdin ? 0 : open(argv[i], O_RDONLY);
-        if (fd < 0) {
-            error_errno(argv[i]);
-            status = 1;
-            continue;
-        }
-        if (!dump(fd, argv[i]))
-            status = 1;
-        if (!is_stdin)
-            close(fd);
-    }
+    int status = each_input(argc, argv, option_index, false, dump, NULL);
     if (used > 0)
         print_line();
     if (offset > 0)

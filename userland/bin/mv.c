@@ -14,8 +14,9 @@
 const char *progname = "mv";
 static const char usage_text[] = "mv [-f] source target | mv [-f] source... directory";
 
-static bool move(const char *src, const char *dst)
+static bool move(const char *src, const char *dst, void *ctx)
 {
+    (void)ctx;
     if (rename(src, dst) == 0)
         return true;
     if (errno != EXDEV) {
@@ -36,28 +37,7 @@ int main(int argc, char **argv)
 {
     while (next_option(argc, argv, "f", usage_text) != -1)
         ;
-    int n = argc - option_index;
-    if (n < 2)
+    if (argc - option_index < 2)
         usage(usage_text);
-    char **src = argv + option_index;
-    const char *target = argv[argc - 1];
-    struct stat st;
-    bool into_dir = stat(target, &st) == 0 && S_ISDIR(st.st_mode);
-    if (!into_dir) {
-        if (n > 2) {
-            error_msg("%s: not a directory", target);
-            return 1;
-        }
-        return move(src[0], target) ? 0 : 1;
-    }
-    int status = 0;
-    for (int i = 0; i < n - 1; i++) {
-        char *base = path_base(src[i]);
-        char *dst = path_join(target, base);
-        if (!move(src[i], dst))
-            status = 1;
-        free(dst);
-        free(base);
-    }
-    return status;
+    return each_into_target(argc - option_index, argv + option_index, move, NULL);
 }

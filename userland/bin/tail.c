@@ -19,8 +19,9 @@ static const char usage_text[] = "tail [-n [+]count] [file...]";
 static long long count = 10;
 static bool from_start; /* "+count" */
 
-static bool tail(int fd, const char *name)
+static bool tail(int fd, const char *name, void *ctx)
 {
+    (void)ctx;
     size_t len = 0, cap = 65536;
     char *buf = malloc(cap);
     ssize_t n = 0;
@@ -81,24 +82,5 @@ int main(int argc, char **argv)
             usage(usage_text);
         }
     }
-    if (option_index == argc)
-        return tail(0, "stdin") ? 0 : 1;
-    int status = 0;
-    bool several = argc - option_index > 1;
-    for (int i = option_index; i < argc; i++) {
-        bool is_stdin = strcmp(argv[i], "-") == 0;
-        int fd = is_stdin ? 0 : open(argv[i], O_RDONLY);
-        if (fd < 0) {
-            error_errno(argv[i]);
-            status = 1;
-            continue;
-        }
-        if (several)
-            printf("%s==> %s <==\n", i > option_index ? "\n" : "", is_stdin ? "standard input" : argv[i]);
-        if (!tail(fd, argv[i]))
-            status = 1;
-        if (!is_stdin)
-            close(fd);
-    }
-    return status;
+    return each_input(argc, argv, option_index, true, tail, NULL);
 }

@@ -195,7 +195,6 @@ static void program_request(int pid, const struct atom_msg *m)
     default:
         reply_words(-ENOSYS, 0, 0);
     }
-    (void)pid;
 }
 
 static bool is_notification(long h)

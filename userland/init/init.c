@@ -50,6 +50,7 @@
 #include "conf.h"
 #include "power.h"
 #include "proc.h"
+#include "spawn.h"
 
 #define FIRST_HANDLE 2
 #define MAX_HANDLES 64
@@ -141,17 +142,6 @@ static bool entry_matches(const struct manifest_entry *e, const struct atom_cap_
     return false;
 }
 
-/* Reports from the kernel's parsers, after the prefix given as ctx. */
-static void report(void *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs((const char *)ctx, stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
 /* Finds and maps the initrd (its size comes from CAP_INSPECT). */
 static bool map_initrd(void)
 {
@@ -168,7 +158,7 @@ static bool map_initrd(void)
         initrd = (const uint8_t *)(uintptr_t)INITRD_VA;
         initrd_size = ci.size * PAGE;
         struct ustar_stats st;
-        if (ustar_validate(initrd, initrd_size, "initrd", &st, report, "init: ") != 0)
+        if (ustar_validate(initrd, initrd_size, "initrd", &st, spawn_report, "init: ") != 0)
             return false;
         printf("init: initrd: %zu files, %zu directories\n", st.files, st.dirs);
         return true;
@@ -188,7 +178,7 @@ static void read_manifest(void)
     struct ustar_entry e;
     if (!initrd_file("/etc/boot.manifest", &e) ||
         manifest_parse((const char *)e.data, e.size, manifest, MANIFEST_MAX_ENTRIES,
-                       &manifest_count, report, "init: boot manifest: ") != 0) {
+                       &manifest_count, spawn_report, "init: boot manifest: ") != 0) {
         manifest_count = 0;
         return;
     }

@@ -32,6 +32,7 @@
 #include <atom/vfs.h>
 #include <kernel/ustar.h>
 
+#include "spawn.h"
 #include "vfs_ops.h"
 
 #define FIRST_HANDLE 2
@@ -379,16 +380,6 @@ static void serve(const struct atom_msg *m, struct answer *a)
         atom_syscall1(ATOM_SYS_CAP_DELETE, cap);
 }
 
-static void report(void *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs((const char *)ctx, stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
 /* Our capabilities, from init.conf: the initrd and the endpoint. */
 static bool find_capabilities(long *endpoint, const void **initrd, size_t *initrd_size)
 {
@@ -420,7 +411,7 @@ int main(void)
         return 1;
     }
     struct ustar_stats st;
-    if (ustar_validate(initrd, initrd_size, "initrd", &st, report, "vfs: ") != 0)
+    if (ustar_validate(initrd, initrd_size, "initrd", &st, spawn_report, "vfs: ") != 0)
         return 1;
     if (vfs_init(initrd, initrd_size) != 0) {
         fprintf(stderr, "vfs: out of memory building the name space\n");

@@ -55,4 +55,9 @@ int spawn_create(const struct spawn_request *req, struct spawn_result *out);
 int spawn_load(const struct spawn_request *req, const struct spawn_result *proc);
 void spawn_discard(const struct spawn_result *proc);
 
+/* A report callback for the kernel's parsers compiled in here (ustar,
+ * manifest): "<ctx><message>\n" on standard error, ctx being a prefix
+ * string such as "init: " (klog.c). */
+void spawn_report(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif
